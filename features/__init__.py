@@ -1,0 +1,26 @@
+"""Line features for boilerline: pure functions from lines to numpy matrices.
+
+Per-line features (:func:`line_features`), neighbour features (:func:`neighbour_features`,
+:func:`window_means`, :func:`running_summaries`), hashed lexical tokens (:func:`token_hashes`)
+and the full set a model uses (:func:`extract_features`).
+"""
+
+from .context import neighbour_features, running_summaries, shift_within_documents, window_means
+from .lines import LINE_FEATURE_NAMES, line_features
+from .pipeline import FeatureBatch, extract_features, feature_names
+from .tokens import N_BUCKETS, token_hashes, token_matrix
+
+__all__ = [
+    "FeatureBatch",
+    "LINE_FEATURE_NAMES",
+    "N_BUCKETS",
+    "extract_features",
+    "feature_names",
+    "line_features",
+    "neighbour_features",
+    "running_summaries",
+    "shift_within_documents",
+    "token_hashes",
+    "token_matrix",
+    "window_means",
+]

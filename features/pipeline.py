@@ -1,0 +1,72 @@
+"""All the features a model uses, computed in named steps over a batch of documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .context import neighbour_features, window_means
+from .lines import line_features
+from .tokens import N_BUCKETS, token_hashes
+
+
+@dataclass(frozen=True)
+class FeatureBatch:
+    """The features of a batch of documents.
+
+    Attributes
+    ----------
+    dense : ndarray of shape (n_lines, n_dense), float32
+        Per-line features followed by neighbour and window features.
+    names : tuple of str
+        Column names of ``dense``.
+    indptr, indices : ndarray
+        The hashed lexical tokens in CSR layout (see :func:`~boilerline.features.token_hashes`).
+    doc_lengths : tuple of int
+        Lines per document.
+    """
+
+    dense: np.ndarray
+    names: tuple[str, ...]
+    indptr: np.ndarray
+    indices: np.ndarray
+    doc_lengths: tuple[int, ...]
+
+    @property
+    def n_buckets(self) -> int:
+        return N_BUCKETS
+
+
+def extract_features(lines: Sequence[str], doc_lengths: Sequence[int] | None = None) -> FeatureBatch:
+    """Compute every feature of a batch of documents.
+
+    Parameters
+    ----------
+    lines : sequence of str
+        Stripped, non-blank lines of the documents, one document after another.
+    doc_lengths : sequence of int, optional
+        Lines per document (default: all lines are one document).
+
+    Returns
+    -------
+    FeatureBatch
+    """
+    doc_lengths = tuple(doc_lengths) if doc_lengths is not None else (len(lines),)
+    own, own_names = line_features(lines, doc_lengths)
+    nb, nb_names = neighbour_features(own, own_names, doc_lengths)
+    win, win_names = window_means(own, own_names, doc_lengths)
+    indptr, indices = token_hashes(lines)
+    return FeatureBatch(
+        dense=np.hstack([own, nb, win]),
+        names=own_names + nb_names + win_names,
+        indptr=indptr,
+        indices=indices,
+        doc_lengths=doc_lengths,
+    )
+
+
+def feature_names() -> tuple[str, ...]:
+    """The dense feature names :func:`extract_features` produces (models check them on load)."""
+    return extract_features(["x"]).names

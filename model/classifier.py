@@ -1,0 +1,205 @@
+"""The line classifier: features, a small neural network, context, and decoding.
+
+Labelling a document runs four named steps, in the spirit of jusText's ``justext()``:
+
+1. :func:`_split_blank` keeps the non-blank lines (blank lines carry no label);
+2. :func:`boilerline.features.extract_features` turns them into per-line and neighbour
+   features plus hashed tokens;
+3. :meth:`LineClassifier._stage1` scores each line on its own features (a one-hidden-layer
+   network trained with scikit-learn, run here with numpy);
+4. :meth:`LineClassifier._stage2` re-scores each line from its neighbours' scores and the
+   running state of the document (after a "Related Articles" heading, lines are
+   related-links until the section ends).
+
+The network weights are plain arrays (see :mod:`boilerline.model.persist`), so prediction
+needs neither scikit-learn nor pickle and starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from boilerline.features import extract_features, running_summaries, shift_within_documents
+
+#: Documents longer than this many non-blank lines are labelled in windows of this size,
+#: which bounds memory; features near a window edge see less context.
+MAX_WINDOW_LINES = 20_000
+#: Lines labelled per batch when many documents are given at once.
+BATCH_LINES = 8_192
+#: Offsets of the neighbours whose first-stage scores feed the second stage.
+STAGE2_OFFSETS = (-3, -2, -1, 1, 2, 3)
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0.0, out=x)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+def _split_blank(lines: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Stripped non-blank lines and their positions in ``lines``.
+
+    Raises
+    ------
+    TypeError
+        If an item is not a string (a label per line cannot be given for it).
+    """
+    kept, where = [], []
+    for i, line in enumerate(lines):
+        if not isinstance(line, str):
+            raise TypeError(f"line {i} is a {type(line).__name__}, not a str")
+        stripped = line.strip()
+        if stripped:
+            kept.append(stripped)
+            where.append(i)
+    return kept, np.asarray(where, dtype=np.int64)
+
+
+def stage2_inputs(
+    P: np.ndarray, own: np.ndarray, labels: Sequence[str], doc_lengths: Sequence[int]
+) -> np.ndarray:
+    """The second stage's input: neighbours' first-stage scores, section state, own features.
+
+    Parameters
+    ----------
+    P : ndarray of shape (n_lines, n_labels)
+        First-stage probabilities.
+    own : ndarray of shape (n_lines, n_own)
+        Standardised per-line features of the line itself.
+    labels : sequence of str
+    doc_lengths : sequence of int
+    """
+    blocks = [P]
+    for off in STAGE2_OFFSETS:
+        shifted, exists = shift_within_documents(P, off, doc_lengths)
+        blocks += [shifted, exists[:, None]]
+    summaries, _ = running_summaries(P, list(labels), doc_lengths)
+    blocks += [summaries, own]
+    return np.hstack(blocks).astype(np.float32)
+
+
+class LineClassifier:
+    """Label the lines of page dumps.
+
+    Use :func:`boilerline.model.load_model` to get one.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        The label names, in the column order of :meth:`predict_proba`.
+    metadata : dict
+        The artifact's metadata: versions, feature names, training data hash, scores.
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray], metadata: dict):
+        self.metadata = metadata
+        self.labels = tuple(metadata["labels"])
+        self._a = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}
+        self._n_own = int(metadata.get("n_own_features", 0))
+        self._has_stage2 = "s2_W0" in self._a
+
+    # -- public API -------------------------------------------------------------------------
+    def predict(self, lines: Sequence[str]) -> list[str | None]:
+        """Label each line of one document.
+
+        Parameters
+        ----------
+        lines : sequence of str
+            The document's lines in page order (blank lines allowed).
+
+        Returns
+        -------
+        list
+            One entry per input line: a label, or ``None`` for a blank line.
+        """
+        return self.predict_documents([lines])[0]
+
+    def predict_proba(self, lines: Sequence[str]) -> np.ndarray:
+        """Label probabilities of each line of one document.
+
+        Returns
+        -------
+        ndarray of shape (len(lines), len(labels))
+            Columns in :attr:`labels` order; blank lines get all-zero rows.
+        """
+        return self.predict_proba_documents([lines])[0]
+
+    def predict_documents(self, documents: Iterable[Sequence[str]]) -> list[list[str | None]]:
+        """Label many documents at once (faster than one :meth:`predict` call each)."""
+        out = []
+        for proba in self.predict_proba_documents(documents):
+            best = proba.argmax(axis=1)
+            blank = proba.sum(axis=1) == 0
+            out.append([None if b else self.labels[k] for k, b in zip(best, blank)])
+        return out
+
+    def predict_proba_documents(self, documents: Iterable[Sequence[str]]) -> list[np.ndarray]:
+        """Probabilities for many documents: one (n_lines, n_labels) array per document."""
+        results: list[np.ndarray] = []
+        pending: list[tuple[int, list[str], np.ndarray]] = []
+        pending_lines = 0
+        for documents_seen, lines in enumerate(documents):
+            if isinstance(lines, str):
+                raise TypeError("a document must be a sequence of lines, not one str: split it first")
+            kept, where = _split_blank(lines)
+            results.append(np.zeros((len(lines), len(self.labels)), dtype=np.float32))
+            pending.append((documents_seen, kept, where))
+            pending_lines += len(kept)
+            if pending_lines >= BATCH_LINES:
+                self._score_into(pending, results)
+                pending, pending_lines = [], 0
+        self._score_into(pending, results)
+        return results
+
+    # -- steps ------------------------------------------------------------------------------
+    def _score_into(self, pending, results) -> None:
+        """Score the pending documents and write their rows into ``results``."""
+        windows, owners = [], []
+        for doc_no, kept, where in pending:
+            for start in range(0, len(kept), MAX_WINDOW_LINES):
+                windows.append(kept[start:start + MAX_WINDOW_LINES])
+                owners.append((doc_no, where[start:start + MAX_WINDOW_LINES]))
+        if not windows:
+            return
+        doc_lengths = [len(w) for w in windows]
+        lines = [line for w in windows for line in w]
+        proba = self._score(lines, doc_lengths)
+        offset = 0
+        for (doc_no, where), n in zip(owners, doc_lengths):
+            results[doc_no][where] = proba[offset:offset + n]
+            offset += n
+
+    def _score(self, lines: list[str], doc_lengths: list[int]) -> np.ndarray:
+        batch = extract_features(lines, doc_lengths)
+        dense = (batch.dense - self._a["s1_mean"]) / self._a["s1_scale"]
+        P = self._stage1(dense, batch.indptr, batch.indices)
+        if self._has_stage2:
+            P = self._stage2(P, dense[:, : self._n_own], doc_lengths)
+        return P
+
+    def _stage1(self, dense: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
+        a = self._a
+        h = dense @ a["s1_W0d"]
+        counts = np.diff(indptr)
+        if len(indices):
+            rows = a["s1_W0h"][indices]
+            rows *= np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts).astype(np.float32)[:, None]
+            starts = np.minimum(indptr[:-1], len(indices) - 1)
+            hashed = np.add.reduceat(rows, starts, axis=0)
+            hashed[counts == 0] = 0.0  # reduceat gives a row, not zero, for empty segments
+            h += hashed
+        h += a["s1_b0"]
+        return _softmax(_relu(h) @ a["s1_W1"] + a["s1_b1"])
+
+    def _stage2(self, P: np.ndarray, own: np.ndarray, doc_lengths: list[int]) -> np.ndarray:
+        a = self._a
+        Z = stage2_inputs(P, own, self.labels, doc_lengths)
+        Z = (Z - a["s2_mean"]) / a["s2_scale"]
+        return _softmax(_relu(Z @ a["s2_W0"] + a["s2_b0"]) @ a["s2_W1"] + a["s2_b1"])
