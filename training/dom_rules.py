@@ -1,0 +1,566 @@
+"""DOM-evidence labelling rules over rendered blocks (``training.render.Block``).
+
+:func:`dom_votes` gives, per block, ``(label, rule_name)`` when the page's markup says what the
+line is (it sits inside ``.jp-relatedposts``, it is a ``<figcaption>``, it is the H1 and equals
+the ``og:title``...) and ``None`` when the DOM says nothing or its evidence conflicts. These
+votes become training labels, so every rule aims at precision: a rule that is wrong one time
+in five would teach the model its mistakes. Rule names are recorded with each label so their
+precision can be measured by hand (``data/README.md``).
+
+Evidence is read from whole class / id tokens of the block's ancestors (never substrings of
+``<body>`` or ``<article>`` classes: WordPress puts ``tag-foo category-bar`` on those), from
+inline elements that cover at least half of the line (``<a rel="tag">``), and from the text
+itself for markup debris (unrendered shortcodes) and ad labels.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .render import Block
+
+__all__ = [
+    "dom_votes",
+    "is_shortcode_only",
+    "is_ad_label",
+    "in_article_content",
+    "norm_text",
+    "RULES",
+]
+
+# --------------------------------------------------------------------------- rule names
+R_SHORTCODE = "shortcode-only"
+R_CAPTION_SHORTCODE = "caption-shortcode"
+R_AD_LABEL = "ad-label-text"
+R_AD_CONTAINER = "ad-container-short"
+R_H1 = "h1-matches-title"
+R_TITLE = "title-matches-h1-or-og"
+R_HEADLINE_REPEAT = "repeat-of-headline"
+R_CAPTION = "caption-markup"
+R_TAG = "tag-markup"
+R_TAGCLOUD = "tagcloud-widget"
+R_RELATED = "related-widget"
+R_RELATED_HEADING = "related-heading-section"
+R_READ_ALSO = "read-also-line"
+R_COMMENT = "comment-section"
+R_COMMENT_HEADING = "comment-heading"
+R_OTHER_STRONG = "boilerplate-widget"  # share, cookie, breadcrumb, menu, author box, newsletter
+R_OTHER_WEAK = "site-chrome"  # nav, site header/footer, aside, .widget, #sidebar
+
+RULES = (
+    R_SHORTCODE, R_CAPTION_SHORTCODE, R_AD_LABEL, R_AD_CONTAINER, R_H1, R_TITLE, R_HEADLINE_REPEAT,
+    R_CAPTION, R_TAG, R_TAGCLOUD, R_RELATED, R_RELATED_HEADING, R_READ_ALSO, R_COMMENT,
+    R_COMMENT_HEADING, R_OTHER_STRONG, R_OTHER_WEAK,
+)
+
+# --------------------------------------------------------------------------- markup vocabularies
+# All matched against WHOLE class / id tokens (lowercased).
+CAPTION_CLASSES = frozenset(
+    """
+    wp-caption-text wp-element-caption caption wp-caption-dd gallery-caption image-caption img-caption
+    photo-caption media-caption figure-caption caption-text blocks-gallery-caption
+    blocks-gallery-item__caption photo-credit image-credit
+    """.split()
+)
+CAPTION_TAGS = frozenset({"figcaption"})
+TAG_CLASSES = frozenset(
+    """
+    tags-links tag-links entry-tags post-tags cat-links tags post-categories entry-categories article-tags
+    tag-list tags-list post-tag category-links meta-tags tags-wrapper
+    """.split()
+)
+TAG_RELS = frozenset({"rel=tag", "rel=category"})
+TAGCLOUD_CLASSES = frozenset({"tagcloud", "widget_tag_cloud", "wp-block-tag-cloud", "tag-cloud"})
+RELATED_CLASSES = frozenset(
+    """
+    jp-relatedposts yarpp yarpp-related crp_related related-posts related_posts relatedposts related-post
+    related-articles related-stories related-content related rp4wp-related-posts post-navigation
+    widget_recent_entries widget-recent-posts recent-posts popular-posts wpp-list most-read most-popular
+    jetpack_top_posts_widget widget_top-posts related-news read-more-articles
+    """.split()
+)
+RELATED_IDS = frozenset({"jp-relatedposts", "related-posts", "related_posts", "related", "relatedposts", "yarpp"})
+COMMENT_CLASSES = frozenset(
+    """
+    comments-area comment-respond comment-reply-title comment-list commentlist comment-form comments-link
+    comment-form-cookies-consent comments comment-content comment-body comment-meta comment-author
+    comment-metadata reply no-comments logged-in-as comment-notes comment-awaiting-moderation
+    wpdiscuz-comment-form wpd-thread-list
+    """.split()
+)
+COMMENT_IDS = frozenset({"comments", "respond", "commentform", "disqus_thread", "comments-section", "wpdcom", "reply-title"})
+OTHER_STRONG_CLASSES = frozenset(
+    """
+    breadcrumb breadcrumbs menu sharedaddy addtoany share-buttons social-share sharing-buttons a2a_kit
+    shareaholic cookie-notice cookieconsent cookie-banner cookie-law author-bio author-box about-author
+    newsletter skip-link sd-sharing-enabled share-links social-links social-icons social-buttons
+    """.split()
+)
+#: Stems matched as SUBSTRINGS of class/id tokens of ordinary elements (never html/body/article/main,
+#: never WordPress post-class tokens such as ``tag-cookies``): they are specific enough.
+OTHER_STRONG_STEMS = ("cookie", "gdpr", "onetrust", "didomi", "tarteaucitron", "cmplz", "breadcrumb", "newsletter",
+                      "sharedaddy", "addtoany", "shareaholic", "a2a_")
+_POSTCLASS_PREFIXES = ("tag-", "category-", "post-", "postid-", "format-", "single-", "page-", "type-", "status-")
+OTHER_STRONG_IDS = frozenset({"breadcrumbs", "breadcrumb", "cookie-law", "cookie-notice", "author-bio"})
+OTHER_WEAK_TAGS = frozenset({"nav", "aside"})
+OTHER_WEAK_CLASSES = frozenset({"widget", "sidebar", "site-header", "site-footer", "footer-widgets", "navbar"})
+OTHER_WEAK_IDS = frozenset({"sidebar", "secondary", "masthead", "colophon", "site-header", "site-footer", "footer", "header",
+                            "navigation", "nav"})
+OTHER_WEAK_ROLES = frozenset({"role=navigation", "role=banner", "role=contentinfo", "role=complementary"})
+ARTICLE_PART_CLASSES = frozenset({"entry-header", "post-header", "article-header", "entry-footer", "post-footer",
+                                  "article-footer", "entry-meta", "post-meta"})
+AD_CLASSES = frozenset(
+    """
+    ad ads advert adverts advertisement advertising adsbygoogle ad-slot ad-container ad-wrapper ad-unit adunit
+    dfp google-ad ad-label banner-ad ad-block ad-box
+    """.split()
+)
+CONTENT_CLASSES = frozenset(
+    """
+    entry-content post-content article-content article-body post-body entry-body story-body article__body
+    single-content the-content td-post-content
+    """.split()
+)
+HEADLINE_CLASSES = frozenset({"entry-title", "post-title", "article-title", "headline", "page-title", "article-headline"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+SECTION_TITLE_CLASSES = frozenset({"widget-title", "widgettitle", "section-title", "block-title", "jp-relatedposts-headline",
+                                   "related-title", "wp-block-heading"})
+
+# --------------------------------------------------------------------------- text patterns (compiled once)
+_SC_TAG = r"\[/?([A-Za-z][\w#:.\-]*)((?:\s[^\[\]]*)?)\]"
+SHORTCODE_RE = re.compile(_SC_TAG)
+SHORTCODE_LINE_RE = re.compile(rf"^(?:\s*(?:{_SC_TAG}|\{{\{{[^{{}}]*\}}\}}|%%[A-Za-z_][\w-]*%%))+\s*$")
+PLACEHOLDER_RE = re.compile(r"\{\{[^{}]*\}\}|%%[A-Za-z_][\w-]*%%")
+KNOWN_SHORTCODES = frozenset(
+    """
+    ad ads adsense advert advertisement gard embed gallery caption video audio playlist toc row column
+    one_half one_third two_third one_fourth button divider spacer contact-form contact-form-7 adrotate
+    quads wpforms mc4wp_form shareaholic ultimatesocial ssba addtoany sharethis
+    """.split()
+)
+CAPTION_SHORTCODE_RE = re.compile(r"^\s*\[caption\b[^\]]*\].*\[/caption\]\s*$", re.I | re.S)
+AD_LABEL_TEXTS = frozenset(
+    """
+    advertisement|advertisements|advertising|ad|ads|sponsored|sponsored content|paid content|promoted|publicité|publicite|
+    pub|anzeige|werbung|publicidad|pubblicità|pubblicita|advertentie|reklama|reklame|annons|annonse|mainos|reklam|
+    реклама|広告|광고|广告|continue reading below the ad|article continues below advertisement|
+    story continues below advertisement|article continues below|continue reading below|advertisement continue reading below|
+    scroll to continue with content|skip advertisement|ad feedback|report this ad|close ad|la suite après cette publicité|
+    la suite après la publicité|weiterlesen nach der anzeige|artikel wird unter der anzeige fortgesetzt|
+    lesen sie nach der anzeige weiter|advertisement scroll to continue|sponsored links|anuncio|publicidade
+    """.replace("\n", "").split("|")
+)
+AD_LABEL_TEXTS = frozenset(t.strip() for t in AD_LABEL_TEXTS if t.strip())
+RELATED_HEADING_RE = re.compile(
+    r"^(?:"
+    r"related(?: (?:articles?|posts?|stories|story|content|news|reading|links|coverage|topics))?|"
+    r"you (?:may|might|will) (?:also )?(?:like|enjoy|be interested in)|"
+    r"more (?:stories|articles|news|posts|from [\w ]{1,30}|on [\w ]{1,30}|in [\w ]{1,30}|to read)|"
+    r"read (?:more|also|next)|recommended(?: for you| articles| stories| reading)?|"
+    r"(?:most|top) (?:read|popular|viewed|shared|commented)(?: \w+)?|popular (?:posts|articles|stories|now)|"
+    r"trending(?: now| stories| articles)?|latest (?:news|posts|articles|stories)|recent (?:posts|articles|stories)|"
+    r"see also|further reading|also read|don t miss|"
+    r"(?:à |a )?lire aussi|sur le même sujet|sur le meme sujet|articles? (?:liés|similaires|connexes|récents|recents)|"
+    r"dans la même rubrique|vous aimerez aussi|vous aimerez aussi ces articles|derniers articles|les plus lus|"
+    r"ähnliche (?:artikel|beiträge|themen)|mehr zum thema|das könnte sie auch interessieren|weitere artikel|"
+    r"auch interessant|lesen sie auch|meistgelesen|meistgelesene artikel|neueste artikel|verwandte artikel|"
+    r"artículos relacionados|noticias relacionadas|te puede interesar|lee también|más noticias|"
+    r"articoli correlati|leggi anche|potrebbe interessarti|"
+    r"gerelateerde artikelen|lees ook|meer nieuws|artigos relacionados|leia também|leia mais|veja também|"
+    r"powiązane artykuły|czytaj (?:też|także)|zobacz też|související články|relaterade artiklar|"
+    r"relaterte artikler|relaterede artikler|læs også|les også|läs också|関連記事|相关文章|相關文章|관련 기사"
+    r")$"
+)
+COMMENT_HEADING_RE = re.compile(
+    r"^(?:"
+    r"(?:\d+ )?(?:comments?|responses?|replies)(?: to [\w\W]{1,120})?|leave a (?:reply|comment)|post a comment|"
+    r"join the discussion|add a comment|write a comment|"
+    r"(?:\d+ )?commentaires?|laisser un commentaire|laissez un commentaire|ajouter un commentaire|"
+    r"aucun commentaire|réagissez|(?:\d+ )?kommentare?|schreibe einen kommentar|kommentar schreiben|"
+    r"hinterlasse einen kommentar|(?:\d+ )?comentarios?|deja un comentario|dejar un comentario|"
+    r"(?:\d+ )?commenti|lascia un commento|(?:\d+ )?reacties?|laat een reactie achter|"
+    r"deixe um comentário|(?:\d+ )?komentarze?|dodaj komentarz|コメント|评论|댓글"
+    r")$"
+)
+READ_ALSO_RE = re.compile(
+    r"^\s*(?:read (?:also|more|next)|see also|also read|related|(?:à |a )?lire aussi|lire la suite|voir aussi|"
+    r"lesen sie auch|mehr zum thema|auch interessant|lee también|leer más|leggi anche|lees ook|leia também|"
+    r"czytaj też|czytaj także)\s*[:：»>-]",
+    re.I,
+)
+_NON_WORD = re.compile(r"[\W_]+", re.U)
+_SECTION_MAX_BLOCKS = 30
+
+
+def norm_text(s: str) -> str:
+    """Casefold, turn every run of punctuation/space into one space: for equality tests."""
+    return _NON_WORD.sub(" ", s.casefold()).strip()
+
+
+def _shortcode_ok(name: str, rest: str, raw: str) -> bool:
+    if raw.startswith("[/"):
+        return True
+    if "=" in rest:
+        return True
+    if any(c in name for c in "_#-") or any(c.isdigit() for c in name):
+        return True
+    return name.lower() in KNOWN_SHORTCODES
+
+
+def is_shortcode_only(text: str) -> bool:
+    """True when the line is nothing but unrendered shortcodes / template placeholders.
+
+    ``[GARD align= »center »]``, ``[wp_ad_camp_4][wp_ad_camp_4]``, ``[/embed]``, ``{{ad_slot}}``,
+    ``%%AD%%``; not ``[1]``, ``[Update]``, ``[Photo]`` (no attributes, no ``_#-``/digit in the name,
+    not a known shortcode name).
+    """
+    if not text or not SHORTCODE_LINE_RE.match(text):
+        return False
+    for m in SHORTCODE_RE.finditer(text):
+        if not _shortcode_ok(m.group(1), m.group(2) or "", m.group(0)):
+            return False
+    return True
+
+
+def is_ad_label(text: str) -> bool:
+    """True for a line that is only an ad label: 'Advertisement', 'Publicité', 'Anzeige'..."""
+    if len(text) > 60:
+        return False
+    n = text.casefold().strip(" \t-–—:·•|*()[]")
+    n = re.sub(r"\s+", " ", n)
+    return n in AD_LABEL_TEXTS or norm_text(text) in AD_LABEL_TEXTS
+
+
+# --------------------------------------------------------------------------- context parsing
+
+
+@lru_cache(maxsize=4096)
+def _elements(context: tuple[str, ...]) -> tuple[tuple[str, frozenset, frozenset, frozenset], ...]:
+    """Split a flat context into (tag, ids, classes, attr tokens) per element."""
+    out = []
+    tag = None
+    ids: set = set()
+    classes: set = set()
+    attrs: set = set()
+    for tok in context:
+        if not _is_bare_tag(tok):
+            if tag is None:
+                continue
+            if tok.startswith(tag) and len(tok) > len(tag) and tok[len(tag)] in "#.":
+                if tok[len(tag)] == "#":
+                    ids.add(tok[len(tag) + 1 :])
+                else:
+                    classes.add(tok[len(tag) + 1 :])
+            elif "=" in tok:
+                attrs.add(tok)
+            continue
+        if tag is not None:
+            out.append((tag, frozenset(ids), frozenset(classes), frozenset(attrs)))
+        tag, ids, classes, attrs = tok, set(), set(), set()
+    if tag is not None:
+        out.append((tag, frozenset(ids), frozenset(classes), frozenset(attrs)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _starts(context: tuple[str, ...]) -> tuple[int, ...]:
+    """Index in ``context`` where each element's tokens start (same order as :func:`_elements`)."""
+    return tuple(i for i, tok in enumerate(context) if _is_bare_tag(tok))
+
+
+def _is_bare_tag(tok: str) -> bool:
+    return "." not in tok and "#" not in tok and "=" not in tok
+
+
+def _inline_sets(inline: tuple[str, ...]) -> tuple[set, set, set]:
+    tags, classes, attrs = set(), set(), set()
+    for tok in inline:
+        if tok.split("=", 1)[0] in ("rel", "role", "itemprop") and "=" in tok:
+            attrs.add(tok)
+        elif "." in tok:
+            classes.add(tok.split(".", 1)[1])
+        elif "#" not in tok:
+            tags.add(tok)
+    return tags, classes, attrs
+
+
+def in_article_content(block: Block) -> bool:
+    """True when the block sits inside ``<article>``, ``<main>`` or an article-body container."""
+    for tag, ids, classes, attrs in _elements(block.context):
+        if tag in ("article", "main") or classes & CONTENT_CLASSES or "itemprop=articlebody" in attrs:
+            return True
+    return False
+
+
+class _Evidence:
+    __slots__ = ("specific", "weak_other", "in_article", "in_content", "ad_container", "article_part")
+
+    def __init__(self):
+        self.specific: dict[str, str] = {}  # label -> rule
+        self.weak_other = False
+        self.in_article = False
+        self.in_content = False
+        self.ad_container = False
+        self.article_part = False
+
+
+def _stem_hit(tokens) -> bool:
+    for t in tokens:
+        if t.startswith(_POSTCLASS_PREFIXES):
+            continue
+        if any(s in t for s in OTHER_STRONG_STEMS):
+            return True
+    return False
+
+
+def _evidence(block: Block) -> _Evidence:
+    ev = _Evidence()
+    elems = _elements(block.context)
+    # Walk outermost -> innermost; html/body never carry evidence.
+    for tag, ids, classes, attrs in elems:
+        if tag in ("html", "body"):
+            continue
+        if tag == "article" or "itemprop=articlebody" in attrs:
+            ev.in_article = True
+        if tag in ("article", "main") or classes & CONTENT_CLASSES or "itemprop=articlebody" in attrs:
+            ev.in_content = True
+        if classes & ARTICLE_PART_CLASSES:
+            ev.article_part = True
+        if tag in CAPTION_TAGS or classes & CAPTION_CLASSES:
+            ev.specific.setdefault("caption", R_CAPTION)
+        if classes & TAG_CLASSES or attrs & TAG_RELS:
+            ev.specific.setdefault("tag", R_TAG)
+        if classes & TAGCLOUD_CLASSES:
+            ev.specific.setdefault("other", R_TAGCLOUD)
+        if classes & RELATED_CLASSES or ids & RELATED_IDS:
+            ev.specific.setdefault("related-link", R_RELATED)
+        if classes & COMMENT_CLASSES or ids & COMMENT_IDS:
+            ev.specific.setdefault("comment widget", R_COMMENT)
+        if classes & AD_CLASSES or ids & AD_CLASSES or any(i.startswith("div-gpt-ad") for i in ids):
+            ev.ad_container = True
+        if tag in ("article", "main"):
+            continue  # their classes are post classes (tag-foo, category-bar): no more evidence
+        if (
+            classes & OTHER_STRONG_CLASSES
+            or ids & OTHER_STRONG_IDS
+            or any(i.startswith(("onetrust", "didomi", "tarteaucitron", "cmplz")) for i in ids)
+            or _stem_hit(classes)
+            or _stem_hit(ids)
+        ):
+            ev.specific.setdefault("other", R_OTHER_STRONG)
+        if (
+            tag in OTHER_WEAK_TAGS
+            or classes & OTHER_WEAK_CLASSES
+            or ids & OTHER_WEAK_IDS
+            or attrs & OTHER_WEAK_ROLES
+            or (tag in ("header", "footer") and not (classes & ARTICLE_PART_CLASSES))
+        ):
+            ev.weak_other = True
+    # Inline elements covering most of the line.
+    if block.inline:
+        itags, iclasses, iattrs = _inline_sets(block.inline)
+        if iattrs & TAG_RELS or iclasses & TAG_CLASSES:
+            ev.specific.setdefault("tag", R_TAG)
+        if iclasses & CAPTION_CLASSES:
+            ev.specific.setdefault("caption", R_CAPTION)
+        if iclasses & COMMENT_CLASSES:
+            ev.specific.setdefault("comment widget", R_COMMENT)
+    return ev
+
+
+def _resolve(specific: dict[str, str]) -> tuple[str, str] | None:
+    """One label from the specific evidence in a block's ancestry, or None on conflict."""
+    if not specific:
+        return None
+    labels = set(specific)
+    if len(labels) == 1:
+        lab = next(iter(labels))
+        return lab, specific[lab]
+    if "related-link" in labels and "comment widget" not in labels:
+        # anything inside a teaser of another article (its photo credit, its category) is related-link
+        return "related-link", specific["related-link"]
+    if "comment widget" in labels and labels <= {"comment widget", "other"}:
+        # e.g. the comment form's cookie-consent checkbox
+        return "comment widget", specific["comment widget"]
+    if labels == {"tag", "other"} and specific["other"] == R_TAGCLOUD:
+        return "other", R_TAGCLOUD
+    return None
+
+
+# --------------------------------------------------------------------------- headline
+
+
+def _headline_candidates(meta: dict | None, blocks: list[Block]) -> list[str]:
+    cands = []
+    if meta:
+        for k in ("og_title", "twitter_title"):
+            if meta.get(k):
+                cands.append(norm_text(meta[k]))
+    return [c for c in cands if c]
+
+
+def _matches(h: str, cands: list[str], title: str | None) -> bool:
+    """Does heading text ``h`` (normed) name the page's article?"""
+    if not h:
+        return False
+    for c in cands:
+        if h == c or (len(h) >= 12 and (h in c or c in h) and min(len(h), len(c)) >= 0.6 * max(len(h), len(c))):
+            return True
+    if title:
+        if h == title:
+            return True
+        # "<headline> - Site name" / "Site | <headline>"
+        if len(h) >= 12 and h in title and len(h) >= 0.4 * len(title):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- main entry
+
+
+def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, str] | None]:
+    """Per block, ``(label, rule_name)`` from DOM evidence, or None when the DOM says nothing.
+
+    ``meta`` is ``training.render.page_meta``'s dict (for ``og:title``); without it the
+    headline rules use the ``<title>`` line only.
+    """
+    n = len(blocks)
+    votes: list[tuple[str, str] | None] = [None] * n
+    if not n:
+        return votes
+    evs = [_evidence(b) for b in blocks]
+
+    # ---- main article: the one holding the headline, or the only one
+    title_idx = 0 if blocks[0].tag == "title" else None
+    title_norm = norm_text(blocks[0].text) if title_idx is not None else None
+    cands = _headline_candidates(meta, blocks)
+    headline_idx = []
+    for i, b in enumerate(blocks):
+        if i == title_idx:
+            continue
+        is_h = b.tag == "h1"
+        if not is_h and b.tag in HEADING_TAGS:
+            for tag, ids, classes, attrs in _elements(b.context)[-1:]:
+                if classes & HEADLINE_CLASSES or "itemprop=headline" in attrs:
+                    is_h = True
+        if is_h and _matches(norm_text(b.text), cands, title_norm):
+            headline_idx.append(i)
+    articles = {b.article for b in blocks if b.article >= 0}
+    main_article = None
+    if headline_idx and blocks[headline_idx[0]].article >= 0:
+        main_article = blocks[headline_idx[0]].article
+    elif len(articles) == 1:
+        main_article = next(iter(articles))
+    multi_article = len(articles) >= 2
+
+    headline_texts = {norm_text(blocks[i].text) for i in headline_idx}
+    headline_texts.discard("")
+
+    # ---- section headings (related / comments) and the sections they open
+    section: dict[int, tuple[str, str]] = {}
+    for i, b in enumerate(blocks):
+        if len(b.text) > 80:
+            continue
+        last = _elements(b.context)[-1]
+        is_heading = b.tag in HEADING_TAGS or bool(last[2] & SECTION_TITLE_CLASSES)
+        if not is_heading:
+            continue
+        t = norm_text(b.text)
+        if RELATED_HEADING_RE.match(t):
+            section[i] = ("related-link", R_RELATED_HEADING)
+            for j in _section_after(blocks, i):
+                section.setdefault(j, ("related-link", R_RELATED_HEADING))
+        elif COMMENT_HEADING_RE.match(t):
+            section[i] = ("comment widget", R_COMMENT_HEADING)
+
+    for i, b in enumerate(blocks):
+        text = b.text
+        ev = evs[i]
+        if is_shortcode_only(text):
+            votes[i] = ("ad shortcode", R_SHORTCODE)
+            continue
+        if CAPTION_SHORTCODE_RE.match(text):
+            votes[i] = ("caption", R_CAPTION_SHORTCODE)
+            continue
+        if is_ad_label(text) and not ({"comment widget", "related-link"} & set(ev.specific)):
+            votes[i] = ("ad shortcode", R_AD_LABEL)
+            continue
+        specific = dict(ev.specific)
+        if i in section:
+            lab, rule = section[i]
+            specific.setdefault(lab, rule)
+        if multi_article and b.article >= 0 and b.article != main_article:
+            # teaser cards of a listing: their categories / photo credits are not this page's
+            specific.pop("tag", None)
+            specific.pop("caption", None)
+        # headline
+        is_headline = None
+        if i == title_idx:
+            if headline_texts and any(h in title_norm for h in headline_texts if len(h) >= 8 or h == title_norm):
+                is_headline = R_TITLE
+            elif cands and any(c and (c in title_norm or title_norm in c) and len(c) >= 8 for c in cands):
+                is_headline = R_TITLE
+        elif i in headline_idx:
+            is_headline = R_H1
+        elif headline_texts and len(text) >= 15 and norm_text(text) in headline_texts:
+            is_headline = R_HEADLINE_REPEAT
+        if is_headline:
+            if {"related-link", "comment widget"} & set(specific):
+                votes[i] = None
+            else:
+                votes[i] = ("headline", is_headline)
+            continue
+        if i == title_idx:
+            continue  # a title that does not match the article's heading: no evidence
+        res = _resolve(specific)
+        if res is None and specific:
+            continue  # conflicting evidence: masked
+        if res is not None:
+            votes[i] = res
+            continue
+        if READ_ALSO_RE.match(text) and b.link_chars * 2 >= len(text):
+            votes[i] = ("related-link", R_READ_ALSO)
+            continue
+        if ev.ad_container and len(text.split()) <= 6:
+            votes[i] = ("ad shortcode", R_AD_CONTAINER)
+            continue
+        if ev.weak_other and not ev.in_article and not ev.article_part:
+            votes[i] = ("other", R_OTHER_WEAK)
+    return votes
+
+
+def _section_after(blocks: list[Block], i: int) -> list[int]:
+    """Blocks after heading ``i`` that share its parent (or grandparent) element.
+
+    Accepted only when the run is short (<= 30 blocks), holds no H1 and is mostly links, as a
+    list of other articles is; otherwise nothing (the heading alone is labelled).
+    """
+    elems = _elements(blocks[i].context)
+    for up in (1, 2):
+        if len(elems) <= up + 2:
+            break
+        prefix_elems = elems[:-up]
+        prefix_len = _starts(blocks[i].context)[len(elems) - up]
+        prefix = blocks[i].context[:prefix_len]
+        if prefix_elems[-1][0] in ("body", "html", "main", "article") or prefix_elems[-1][2] & CONTENT_CLASSES:
+            break
+        run = []
+        for j in range(i + 1, len(blocks)):
+            b = blocks[j]
+            if b.context[:prefix_len] != prefix:
+                break
+            if b.tag in ("h1", "h2") and not RELATED_HEADING_RE.match(norm_text(b.text)):
+                break
+            run.append(j)
+            if len(run) > _SECTION_MAX_BLOCKS:
+                return []
+        if not run:
+            continue
+        if any(blocks[j].tag == "h1" for j in run):
+            return []
+        linky = sum(1 for j in run if blocks[j].link_chars * 2 >= len(blocks[j].text))
+        if linky * 2 >= len(run):
+            return run
+        return []
+    return []
