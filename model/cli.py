@@ -125,18 +125,22 @@ def load_classifier(model_path: str | None):
 
 
 def label_documents(clf, docs: Sequence[Sequence[str]]) -> list[list[str | None]]:
-    """Label each document (a list of lines) with ``clf.predict``, one label per line."""
-    out = []
-    for lines in docs:
-        if not lines:
-            out.append([])
-            continue
-        labels = list(clf.predict(lines))
+    """Label each document (a list of lines), one label per line, ``None`` for blank lines.
+
+    Uses ``clf.predict_documents`` (one call for the batch) when the classifier has it,
+    else ``clf.predict`` per document; checks the one-label-per-line contract either way.
+    """
+    docs = list(docs)
+    predict_documents = getattr(clf, "predict_documents", None)
+    if predict_documents is not None:
+        out = [list(labels) for labels in predict_documents(docs)] if docs else []
+    else:
+        out = [list(clf.predict(lines)) if lines else [] for lines in docs]
+    if len(out) != len(docs):
+        raise RuntimeError(f"model returned labels for {len(out)} documents, not {len(docs)}")
+    for labels, lines in zip(out, docs):
         if len(labels) != len(lines):
-            raise RuntimeError(
-                f"model returned {len(labels)} labels for {len(lines)} lines"
-            )
-        out.append(labels)
+            raise RuntimeError(f"model returned {len(labels)} labels for {len(lines)} lines")
     return out
 
 
