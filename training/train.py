@@ -1,0 +1,436 @@
+"""Train the line classifier and write it as a package artifact.
+
+``python -m boilerline.training train`` runs :func:`train_model`, whose steps are:
+
+1. :func:`load_documents` reads the labelled line corpus (building it first if missing);
+2. :func:`split_by_site` holds out whole sites, never pages of a site seen in training;
+3. :func:`featurize` computes every document's features;
+4. :func:`fit_stage1` trains a one-hidden-layer network on each line's own features;
+5. :func:`fit_stage2` trains a second network on out-of-fold first-stage scores of the
+   neighbours (context), so that it learns from scores like those it sees at prediction;
+6. :func:`score_report` measures the model on the held-out sites;
+7. :func:`export_artifact` writes plain arrays + JSON metadata (no pickle) into ``model/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import zlib
+from dataclasses import dataclass
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from boilerline.features import N_BUCKETS, extract_features, token_matrix
+from boilerline.model.classifier import stage2_inputs
+from boilerline.model.labels import LABELS
+from boilerline.model.persist import save_artifact
+
+#: One site in this many goes to the held-out evaluation set (by a hash of its name, so the
+#: split is stable when pages are added).
+HOLDOUT_ONE_IN = 5
+#: Hidden units of the first and second stage networks.
+STAGE1_HIDDEN = 64
+STAGE2_HIDDEN = 32
+#: Folds (by site) used to make out-of-fold first-stage scores for the second stage.
+STAGE2_FOLDS = 2
+#: Epochs and regularisation of the networks.
+MAX_EPOCHS = 25
+ALPHA = 1e-4
+#: Class weights are (n_max / n_class) ** CLASS_WEIGHT_POWER: rare classes count more, not fully.
+CLASS_WEIGHT_POWER = 0.5
+#: Documents per feature-extraction call.
+FEATURE_BATCH_DOCS = 256
+DEFAULT_DATASET = Path("data/processed/lines")
+DEFAULT_OUTPUT = Path("model/boilerline-model.npz")
+SEED = 13
+
+
+@dataclass
+class Documents:
+    """A labelled corpus in memory: one entry per document."""
+
+    lines: list[list[str]]
+    labels: list[list[str | None]]
+    sites: list[str]
+    languages: list[str]
+    sources: list[str]
+    renderings: list[str]
+
+    def subset(self, index: Sequence[int]) -> "Documents":
+        pick = lambda xs: [xs[i] for i in index]  # noqa: E731
+        return Documents(*(pick(getattr(self, f)) for f in self.__dataclass_fields__))
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+@dataclass
+class Featurized:
+    """Features of a set of documents, restricted to the non-blank lines."""
+
+    dense: np.ndarray
+    names: tuple[str, ...]
+    tokens: object  # scipy CSR matrix
+    y: np.ndarray  # label index per line, -1 where masked
+    doc_lengths: list[int]
+    line_doc: np.ndarray  # document number of each line
+
+
+def load_documents(dataset_dir: Path, corpus: Path | None = None) -> Documents:
+    """Read the labelled line corpus; build it from ``corpus`` when it is missing."""
+    from datasets import load_from_disk
+
+    if not dataset_dir.exists():
+        if corpus is None:
+            raise FileNotFoundError(f"no dataset at {dataset_dir} and no corpus to build it from")
+        from boilerline.training.corpus import build_corpus
+
+        print(f"building the line corpus from {corpus} into {dataset_dir} ...", flush=True)
+        build_corpus(corpus, dataset_dir)
+    ds = load_from_disk(str(dataset_dir))
+    cols = ds.column_names
+    n = len(ds)
+    return Documents(
+        lines=ds["lines"],
+        labels=ds["labels"],
+        sites=ds["site"] if "site" in cols else [f"doc{i}" for i in range(n)],
+        languages=ds["language"] if "language" in cols else ["unk"] * n,
+        sources=ds["source"] if "source" in cols else ["user"] * n,
+        renderings=ds["rendering"] if "rendering" in cols else ["given"] * n,
+    )
+
+
+def is_holdout_site(site: str) -> bool:
+    """Whether a site belongs to the held-out evaluation set."""
+    return zlib.crc32(site.encode("utf-8")) % HOLDOUT_ONE_IN == 0
+
+
+def split_by_site(docs: Documents) -> tuple[list[int], list[int]]:
+    """Indices of training and held-out documents; a site is wholly on one side."""
+    train, test = [], []
+    for i, site in enumerate(docs.sites):
+        (test if is_holdout_site(site) else train).append(i)
+    return train, test
+
+
+def label_order(docs: Documents) -> tuple[str, ...]:
+    """The product's eight labels first, then any other label the data uses (own labels)."""
+    seen = {lab for labs in docs.labels for lab in labs if lab is not None}
+    extra = sorted(seen - set(LABELS))
+    if not extra:
+        return LABELS
+    ordered = tuple(lab for lab in LABELS if lab in seen) + tuple(extra)
+    return ordered
+
+
+def featurize(docs: Documents, labels: Sequence[str]) -> Featurized:
+    """Features of every non-blank line, batched over documents."""
+    from scipy.sparse import vstack
+
+    index = {lab: k for k, lab in enumerate(labels)}
+    dense_parts, token_parts, ys, lengths = [], [], [], []
+    names: tuple[str, ...] = ()
+    for start in range(0, len(docs), FEATURE_BATCH_DOCS):
+        batch_lines, batch_lengths = [], []
+        for lines, labs in zip(docs.lines[start:start + FEATURE_BATCH_DOCS], docs.labels[start:start + FEATURE_BATCH_DOCS]):
+            kept = [(line.strip(), lab) for line, lab in zip(lines, labs) if line.strip()]
+            batch_lines += [line for line, _ in kept]
+            ys += [index.get(lab, -1) if lab is not None else -1 for _, lab in kept]
+            batch_lengths.append(len(kept))
+        fb = extract_features(batch_lines, batch_lengths)
+        names = fb.names
+        dense_parts.append(fb.dense)
+        token_parts.append(token_matrix(batch_lines))
+        lengths += batch_lengths
+    line_doc = np.repeat(np.arange(len(lengths)), lengths)
+    return Featurized(
+        dense=np.vstack(dense_parts) if dense_parts else np.zeros((0, len(names)), np.float32),
+        names=names,
+        tokens=vstack(token_parts).tocsr(),
+        y=np.asarray(ys, dtype=np.int64),
+        doc_lengths=lengths,
+        line_doc=line_doc,
+    )
+
+
+def class_weights(y: np.ndarray, n_labels: int) -> np.ndarray:
+    """Per-sample weights that lift rare classes (partially, see CLASS_WEIGHT_POWER)."""
+    counts = np.bincount(y, minlength=n_labels).astype(np.float64)
+    w = (counts.max() / np.maximum(counts, 1.0)) ** CLASS_WEIGHT_POWER
+    return w[y]
+
+
+def _mlp(hidden: int):
+    from sklearn.neural_network import MLPClassifier
+
+    return MLPClassifier(
+        hidden_layer_sizes=(hidden,),
+        activation="relu",
+        alpha=ALPHA,
+        batch_size=256,
+        learning_rate_init=1e-3,
+        max_iter=MAX_EPOCHS,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=3,
+        random_state=SEED,
+    )
+
+
+def _stage1_input(dense_std: np.ndarray, tokens):
+    from scipy.sparse import csr_matrix, hstack
+
+    return hstack([csr_matrix(dense_std), tokens], format="csr")
+
+
+def fit_stage1(F: Featurized, mean: np.ndarray, scale: np.ndarray, n_labels: int, rows: np.ndarray):
+    """Fit the first-stage network on the labelled lines in ``rows``."""
+    X = _stage1_input((F.dense[rows] - mean) / scale, F.tokens[rows])
+    y = F.y[rows]
+    mlp = _mlp(STAGE1_HIDDEN)
+    mlp.fit(X, y, sample_weight=class_weights(y, n_labels))
+    return mlp
+
+
+def _full_proba(mlp, n_labels: int, X) -> np.ndarray:
+    """Probabilities with one column per label, also for labels absent from the fit."""
+    P = np.zeros((X.shape[0], n_labels), dtype=np.float32)
+    P[:, mlp.classes_] = mlp.predict_proba(X)
+    return P
+
+
+def stage1_proba(mlp, F: Featurized, mean, scale, n_labels: int) -> np.ndarray:
+    return _full_proba(mlp, n_labels, _stage1_input((F.dense - mean) / scale, F.tokens))
+
+
+def _n_own(names: Sequence[str]) -> int:
+    """The per-line columns come first in the dense block, before neighbour/window ones."""
+    return next(i for i, n in enumerate(names) if n.startswith("nb"))
+
+
+def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str]):
+    """Fit the context network on out-of-fold first-stage scores (folds by site)."""
+    n_labels = len(labels)
+    fold_of_site = {s: zlib.crc32(("fold" + s).encode()) % STAGE2_FOLDS for s in set(docs.sites)}
+    line_fold = np.asarray([fold_of_site[docs.sites[d]] for d in F.line_doc], dtype=np.int64)
+    P_oof = np.zeros((len(F.y), n_labels), dtype=np.float32)
+    for k in range(STAGE2_FOLDS):
+        fit_rows = np.flatnonzero((line_fold != k) & (F.y >= 0))
+        mlp = fit_stage1(F, mean, scale, n_labels, fit_rows)
+        out = np.flatnonzero(line_fold == k)
+        X = _stage1_input((F.dense[out] - mean) / scale, F.tokens[out])
+        P_oof[out] = _full_proba(mlp, n_labels, X)
+    own = ((F.dense - mean) / scale)[:, : _n_own(F.names)]
+    Z = stage2_inputs(P_oof, own, labels, F.doc_lengths)
+    z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
+    rows = np.flatnonzero(F.y >= 0)
+    mlp2 = _mlp(STAGE2_HIDDEN)
+    mlp2.fit((Z[rows] - z_mean) / z_scale, F.y[rows], sample_weight=class_weights(F.y[rows], n_labels))
+    return mlp2, z_mean, z_scale
+
+
+def _layer_arrays(mlp, prefix: str, n_labels: int) -> dict[str, np.ndarray]:
+    """The network's weights with output columns in label order (absent labels never win)."""
+    W0, W1 = mlp.coefs_
+    b0, b1 = mlp.intercepts_
+    W1_full = np.zeros((W1.shape[0], n_labels), dtype=np.float32)
+    b1_full = np.full(n_labels, -1e4, dtype=np.float32)
+    if len(mlp.classes_) == 2 and W1.shape[1] == 1:
+        raise ValueError("training data must have at least three labels")
+    W1_full[:, mlp.classes_] = W1
+    b1_full[mlp.classes_] = b1
+    return {f"{prefix}_W0": W0.astype(np.float32), f"{prefix}_b0": b0.astype(np.float32),
+            f"{prefix}_W1": W1_full, f"{prefix}_b1": b1_full}
+
+
+def score_report(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]) -> dict:
+    """Per-class precision/recall/F1/support, macro-F1, and content F1 (headline+body vs rest)."""
+    from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+    present = sorted(set(y_true.tolist()) | set(y_pred.tolist()))
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=list(range(len(labels))), zero_division=0)
+    per_class = {
+        lab: {"precision": round(float(p[k]), 4), "recall": round(float(r[k]), 4),
+              "f1": round(float(f[k]), 4), "support": int(s[k])}
+        for k, lab in enumerate(labels)
+    }
+    supported = [k for k in range(len(labels)) if s[k] > 0]
+    content = [k for k, lab in enumerate(labels) if lab in ("headline", "body")]
+    report = {
+        "per_class": per_class,
+        "macro_f1": round(float(np.mean(f[supported])), 4) if supported else 0.0,
+        "accuracy": round(float(np.mean(y_true == y_pred)), 4) if len(y_true) else 0.0,
+        "n_lines": int(len(y_true)),
+    }
+    if content:
+        report["content_f1"] = round(float(f1_score(np.isin(y_true, content), np.isin(y_pred, content))), 4)
+    del present
+    return report
+
+
+def format_report(report: dict) -> str:
+    """The per-class table as Markdown."""
+    rows = ["| label | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+    for lab, m in report["per_class"].items():
+        rows.append(f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+    rows.append(f"| **macro-F1** | | | {report['macro_f1']:.3f} | {report['n_lines']} |")
+    if "content_f1" in report:
+        rows.append(f"| **content F1** (headline+body vs rest) | | | {report['content_f1']:.3f} | |")
+    return "\n".join(rows)
+
+
+def data_hash(docs: Documents) -> str:
+    """SHA-256 over every document's lines and labels, in order."""
+    digest = hashlib.sha256()
+    for lines, labels in zip(docs.lines, docs.labels):
+        digest.update(json.dumps([lines, labels], ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for dist in ("boilerline", "scikit-learn", "numpy"):
+        try:
+            out[dist] = importlib_metadata.version(dist)
+        except importlib_metadata.PackageNotFoundError:
+            out[dist] = "unknown"
+    return out
+
+
+class TrainedModel:
+    """The trained networks and what is needed to export them."""
+
+    def __init__(self, labels, names, mean, scale, stage1, stage2=None):
+        self.labels, self.names, self.mean, self.scale = tuple(labels), tuple(names), mean, scale
+        self.stage1, self.stage2 = stage1, stage2
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        n_dense = len(self.names)
+        s1 = _layer_arrays(self.stage1, "s1", len(self.labels))
+        W0 = s1.pop("s1_W0")
+        arrays = {"s1_mean": self.mean.astype(np.float32), "s1_scale": self.scale.astype(np.float32),
+                  "s1_W0d": W0[:n_dense], "s1_W0h": W0[n_dense:], **s1}
+        if self.stage2 is not None:
+            mlp2, z_mean, z_scale = self.stage2
+            arrays.update(_layer_arrays(mlp2, "s2", len(self.labels)))
+            arrays["s2_mean"], arrays["s2_scale"] = z_mean.astype(np.float32), z_scale.astype(np.float32)
+        return arrays
+
+
+def fit(docs: Documents, labels: Sequence[str], stage2: bool = True) -> TrainedModel:
+    """Fit both stages on ``docs``."""
+    F = featurize(docs, labels)
+    mean, scale = F.dense.mean(axis=0), F.dense.std(axis=0) + 1e-6
+    rows = np.flatnonzero(F.y >= 0)
+    if len(rows) == 0:
+        raise ValueError("no labelled lines to train on")
+    s1 = fit_stage1(F, mean, scale, len(labels), rows)
+    s2 = fit_stage2(F, docs, mean, scale, labels) if stage2 else None
+    return TrainedModel(labels, F.names, mean, scale, s1, s2)
+
+
+def evaluate_model(model: TrainedModel, docs: Documents, **_) -> dict:
+    """Score a trained (not yet exported) model on ``docs`` through the real predict path."""
+    from boilerline.model.classifier import LineClassifier
+
+    meta = {"labels": list(model.labels), "n_own_features": _n_own(model.names)}
+    clf = LineClassifier(model.arrays(), meta)
+    index = {lab: k for k, lab in enumerate(model.labels)}
+    y_true, y_pred = [], []
+    for labs, pred in zip(docs.labels, clf.predict_documents(docs.lines)):
+        for t, p in zip(labs, pred):
+            if t is not None and p is not None and t in index:
+                y_true.append(index[t])
+                y_pred.append(index[p])
+    return score_report(np.asarray(y_true), np.asarray(y_pred), model.labels)
+
+
+def export_artifact(model: TrainedModel, path: Path, meta: dict) -> str:
+    """Write the model as arrays + JSON metadata; also record its SHA-256 beside it."""
+    full = {
+        "labels": list(model.labels),
+        "feature_names": list(model.names),
+        "n_own_features": _n_own(model.names),
+        "n_buckets": N_BUCKETS,
+        "layers": {"stage1": [STAGE1_HIDDEN], "stage2": [STAGE2_HIDDEN] if model.stage2 else []},
+        "versions": _versions(),
+        **meta,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = save_artifact(path, model.arrays(), full)
+    path.with_suffix(".sha256").write_text(f"{digest}  {path.name}\n", encoding="ascii")
+    return digest
+
+
+def train_model(
+    dataset_dir: Path = DEFAULT_DATASET,
+    output: Path = DEFAULT_OUTPUT,
+    corpus: Path | None = None,
+    max_docs: int | None = None,
+    stage2: bool = True,
+    refit_all: bool = True,
+) -> dict:
+    """Train, evaluate on held-out sites, and export.  Returns the held-out report."""
+    t0 = time.time()
+    docs = load_documents(Path(dataset_dir), corpus)
+    if max_docs is not None:
+        docs = docs.subset(range(min(max_docs, len(docs))))
+    labels = label_order(docs)
+    train_idx, test_idx = split_by_site(docs)
+    if not test_idx or not train_idx:
+        # A tiny or single-site corpus: fall back to a document split, and say so.
+        print("warning: too few sites for a site split; holding out every fifth document", flush=True)
+        test_idx = list(range(0, len(docs), HOLDOUT_ONE_IN))
+        train_idx = [i for i in range(len(docs)) if i % HOLDOUT_ONE_IN]
+    train, test = docs.subset(train_idx), docs.subset(test_idx)
+    print(f"{len(train)} training documents ({len(set(train.sites))} sites), "
+          f"{len(test)} held-out documents ({len(set(test.sites))} sites)", flush=True)
+    model = fit(train, labels, stage2=stage2)
+    print(f"fitted in {time.time() - t0:.0f}s", flush=True)
+    report = evaluate_model(model, test)
+    block_idx = [i for i, r in enumerate(test.renderings) if r == "blocks"]
+    if block_idx and len(block_idx) < len(test):
+        report["blocks_rendering_only"] = evaluate_model(model, test.subset(block_idx))
+    print("\nheld-out sites, per class:\n" + format_report(report), flush=True)
+    shipped = model
+    if refit_all and test_idx:
+        print("refitting on all sites for the shipped model ...", flush=True)
+        shipped = fit(docs, labels, stage2=stage2)
+    meta = {
+        "training_data_hash": data_hash(docs),
+        "training_documents": len(docs),
+        "scores": {"heldout_sites": report, "refit_on_all_sites": bool(refit_all and test_idx)},
+        "split": f"sites with crc32(site) % {HOLDOUT_ONE_IN} == 0 held out",
+    }
+    digest = export_artifact(shipped, Path(output), meta)
+    print(f"wrote {output} (sha256 {digest[:12]}..., {Path(output).stat().st_size / 1e6:.1f} MB) "
+          f"in {time.time() - t0:.0f}s total", flush=True)
+    return report
+
+
+def main_train(args) -> int:
+    """Entry point of ``python -m boilerline.training train``."""
+    train_model(
+        dataset_dir=Path(args.dataset),
+        output=Path(args.output),
+        corpus=Path(args.corpus) if args.corpus else None,
+        max_docs=args.max_docs,
+        stage2=not args.no_context,
+        refit_all=not args.no_refit,
+    )
+    return 0
+
+
+def add_arguments(parser) -> None:
+    """The ``train`` subcommand's options."""
+    parser.add_argument("--dataset", default=str(DEFAULT_DATASET), help="labelled line dataset (save_to_disk folder)")
+    parser.add_argument("--corpus", default=None, help="corpus to build the dataset from when it is missing")
+    parser.add_argument("--output", "-o", default=str(DEFAULT_OUTPUT), help="where to write the model artifact")
+    parser.add_argument("--max-docs", type=int, default=None, help="train on the first N documents only")
+    parser.add_argument("--no-context", action="store_true", help="skip the second (context) stage")
+    parser.add_argument("--no-refit", action="store_true", help="ship the model fitted on the training sites only")
