@@ -211,12 +211,15 @@ def _run_text(args, clf, keep: tuple[str, ...] | None) -> int:
     (labels,) = label_documents(clf, [lines])
     out = _open_output(args.output)
     try:
-        if keep is None:
-            rows = [bio.format_tsv_line(lab, line) for lab, line in zip(labels, lines)]
-        else:
-            rows = [line + "\n" for line in bio.keep_lines(lines, labels, keep)]
-        for start in range(0, len(rows), WRITE_CHUNK_LINES):
-            out.write("".join(rows[start : start + WRITE_CHUNK_LINES]).encode(bio.ENCODING))
+        if keep is not None:
+            lines = bio.keep_lines(lines, labels, keep)
+        for start in range(0, len(lines), WRITE_CHUNK_LINES):
+            stop = start + WRITE_CHUNK_LINES
+            if keep is None:
+                chunk = map(bio.format_tsv_line, labels[start:stop], lines[start:stop])
+            else:
+                chunk = (line + "\n" for line in lines[start:stop])
+            out.write("".join(chunk).encode(bio.ENCODING))
         out.flush()
     finally:
         if out is not sys.stdout.buffer:
