@@ -229,7 +229,7 @@ def _run_text(args, clf, keep: tuple[str, ...] | None) -> int:
 
 def _run_jsonl(args, clf, keep: tuple[str, ...] | None) -> int:
     stream = _open_input(args.input)
-    skipped: list[bio.JsonlItem] = []  # only the first MAX_REPORTED_LINE_NUMBERS are kept
+    skipped: list[tuple[int, str]] = []  # (line number, error) of the first bad records only
     n_skipped = 0
     failed: list[bio.JsonlItem] = []
 
@@ -242,7 +242,7 @@ def _run_jsonl(args, clf, keep: tuple[str, ...] | None) -> int:
                     return
                 n_skipped += 1
                 if len(skipped) < MAX_REPORTED_LINE_NUMBERS:
-                    skipped.append(item)
+                    skipped.append((item.line_number, item.error))
             yield item
 
     out = _open_output(args.output)
@@ -280,12 +280,12 @@ def _run_jsonl(args, clf, keep: tuple[str, ...] | None) -> int:
     return EXIT_OK
 
 
-def _report_skipped(path: str, n_skipped: int, skipped: list[bio.JsonlItem]) -> None:
+def _report_skipped(path: str, n_skipped: int, skipped: list[tuple[int, str]]) -> None:
     lines = [f"{n_skipped} bad record(s) in {_name(path)} skipped (written with "
              f"'{bio.ERROR_FIELD}' set):"]
-    for item in skipped[:MAX_REPORTED_ERRORS]:
-        lines.append(f"  line {item.line_number}: {item.error}")
-    numbers = [str(it.line_number) for it in skipped]
+    for line_number, error in skipped[:MAX_REPORTED_ERRORS]:
+        lines.append(f"  line {line_number}: {error}")
+    numbers = [str(line_number) for line_number, _ in skipped]
     lines.append("  skipped input lines: " + ", ".join(numbers)
                  + (f", ... ({n_skipped - len(numbers)} more)" if n_skipped > len(numbers) else ""))
     _err("\n".join(lines), prefix=f"{PROG}: warning: ")

@@ -500,3 +500,11 @@ def test_subprocess_closed_pipe_is_quiet():
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == EXIT_OK
     assert b"Traceback" not in err
+
+
+def test_many_skipped_records_are_counted_and_the_report_stays_short(tmp_path):
+    data = b'{"lines": ["ok"]}\n' + b"garbage\n" * 1500
+    status, out, err = run_cli(["label", "--jsonl", "--on-error", "skip", "-"], stdin=data)
+    assert status == EXIT_SKIPPED and out.count(b"\n") == 1501
+    assert "1500 bad record(s)" in err and "(500 more)" in err
+    assert err.count("invalid JSON") == 20

@@ -165,7 +165,7 @@ for _num, _names in enumerate(
         _MONTHS.setdefault(_n, _num)
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DT_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+_DT_TOKEN = re.compile(r"[^\W\D]+|[^\W\d_]+")
 
 
 def _month_of(tok: str) -> int | None:
@@ -189,7 +189,7 @@ def _date_matcher(date: str | None):
 
     def match(norm: str) -> bool:
         toks = _DT_TOKEN.findall(norm)
-        nums = [int(t) for t in toks if t.isdigit() and len(t) <= 4]
+        nums = [int(t) for t in toks if t.isdecimal() and len(t) <= 4]
         if y not in nums and (y % 100) not in nums:
             return False
         if d not in nums:
@@ -301,7 +301,7 @@ class _Index:
 
 def _looks_like_date(norm: str) -> bool:
     toks = _DT_TOKEN.findall(norm)
-    if any(t.isdigit() for t in toks) and len(toks) <= 5:
+    if any(t.isdecimal() for t in toks) and len(toks) <= 5:
         return True
     return any(_month_of(t) for t in toks if not t.isdigit()) and len(toks) <= 4
 

@@ -165,17 +165,24 @@ def class_weights(y: np.ndarray, n_labels: int) -> np.ndarray:
     return w[y]
 
 
-def _mlp(hidden: int):
+#: Below this many labelled lines there is too little data to hold some out for early stopping.
+EARLY_STOPPING_MIN_ROWS = 5_000
+#: Epochs on data too small for early stopping (tests, tiny user datasets).
+SMALL_DATA_EPOCHS = 60
+
+
+def _mlp(hidden: int, n_rows: int):
     from sklearn.neural_network import MLPClassifier
 
+    early = n_rows >= EARLY_STOPPING_MIN_ROWS
     return MLPClassifier(
         hidden_layer_sizes=(hidden,),
         activation="relu",
         alpha=ALPHA,
-        batch_size=256,
+        batch_size=min(256, n_rows),
         learning_rate_init=1e-3,
-        max_iter=MAX_EPOCHS,
-        early_stopping=True,
+        max_iter=MAX_EPOCHS if early else SMALL_DATA_EPOCHS,
+        early_stopping=early,
         validation_fraction=0.1,
         n_iter_no_change=3,
         random_state=SEED,
@@ -192,7 +199,7 @@ def fit_stage1(F: Featurized, mean: np.ndarray, scale: np.ndarray, n_labels: int
     """Fit the first-stage network on the labelled lines in ``rows``."""
     X = _stage1_input((F.dense[rows] - mean) / scale, F.tokens[rows])
     y = F.y[rows]
-    mlp = _mlp(STAGE1_HIDDEN)
+    mlp = _mlp(STAGE1_HIDDEN, len(rows))
     mlp.fit(X, y, sample_weight=class_weights(y, n_labels))
     return mlp
 
@@ -229,7 +236,7 @@ def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str
     Z = stage2_inputs(P_oof, own, labels, F.doc_lengths)
     z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
     rows = np.flatnonzero(F.y >= 0)
-    mlp2 = _mlp(STAGE2_HIDDEN)
+    mlp2 = _mlp(STAGE2_HIDDEN, len(rows))
     mlp2.fit((Z[rows] - z_mean) / z_scale, F.y[rows], sample_weight=class_weights(F.y[rows], n_labels))
     return mlp2, z_mean, z_scale
 
