@@ -508,3 +508,18 @@ def test_many_skipped_records_are_counted_and_the_report_stays_short(tmp_path):
     assert status == EXIT_SKIPPED and out.count(b"\n") == 1501
     assert "1500 bad record(s)" in err and "(500 more)" in err
     assert err.count("invalid JSON") == 20
+
+
+def test_model_option_uses_the_given_artifact(tiny_model_path, tmp_path):
+    """--model switches to another artifact (here one trained by conftest on the fixtures)."""
+    other = load_model(tiny_model_path)
+    lines = bio.read_text(str(PAGE))
+    status, out, err = run_cli(["label", "--model", str(tiny_model_path), str(PAGE)])
+    assert status == EXIT_OK, err
+    assert [label or None for label, _ in tsv_rows(out)] == other.predict(lines)
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"lines": lines}])
+    status, _, err = run_cli(["label", "--jsonl", "--workers", "2", "--model", str(tiny_model_path),
+                              str(src), "-o", str(dst)])
+    assert status == EXIT_OK, err
+    assert read_jsonl(dst)[0]["labels"] == other.predict(lines)
