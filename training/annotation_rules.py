@@ -221,15 +221,23 @@ _TAG_LABEL_RE = re.compile(
 
 
 def _segment(s: str, pieces: set[str], maxlen: int) -> int:
-    """Fewest pieces that concatenate to ``s`` exactly (0 if impossible)."""
+    """Number of distinct pieces in the shortest split of ``s`` into ``pieces`` (0 if none)."""
     n = len(s)
-    best = [0] + [10**6] * n
+    inf = 10**6
+    best = [0] + [inf] * n
+    back = [0] * (n + 1)
     for i in range(1, n + 1):
         for j in range(max(0, i - maxlen), i):
-            if best[j] < 10**6 and s[j:i] in pieces:
-                if best[j] + 1 < best[i]:
-                    best[i] = best[j] + 1
-    return best[n] if best[n] < 10**6 else 0
+            if best[j] + 1 < best[i] and s[j:i] in pieces:
+                best[i] = best[j] + 1
+                back[i] = j
+    if best[n] >= inf:
+        return 0
+    used, i = set(), n
+    while i > 0:
+        used.add(s[back[i] : i])
+        i = back[i]
+    return len(used)
 
 
 # --------------------------------------------------------------------------------------
@@ -306,6 +314,28 @@ def _looks_like_date(norm: str) -> bool:
     return any(_month_of(t) for t in toks if not t.isdigit()) and len(toks) <= 4
 
 
+_ATTRIB_RE = re.compile(
+    r"^\W*(?:by|posted by|written by|von|par|por|di|door|autor|author|published|posted|"
+    r"updated|last updated|publié|mis à jour|veröffentlicht|aktualisiert|stand|actualizado|"
+    r"publicado|pubblicato|aggiornato)\b",
+    re.I,
+)
+
+
+def _looks_like_attribution(raw: str, norm: str) -> bool:
+    """A byline or a dateline (LABELS.md: body next to the headline), which a without-snippet
+    must not call boilerplate."""
+    if _ATTRIB_RE.match(unicodedata.normalize("NFKC", raw)):
+        return True
+    toks = _DT_TOKEN.findall(norm)
+    if len(toks) > 10:
+        return False
+    has_year = any(t.isdecimal() and len(t) == 4 and t[:2] in ("19", "20") for t in toks)
+    has_month = any(_month_of(t) for t in toks if not t.isdecimal())
+    n_num = sum(t.isdecimal() for t in toks)
+    return has_year and (has_month or n_num >= 3)
+
+
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|/]|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b)\s*", re.I)
 _AUTHOR_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|af|av|autor(?:in)?|author)\s*:?\s+", re.I)
 
@@ -351,12 +381,33 @@ def annotation_votes(lines: list[str], ann: Annotation) -> list[tuple[str, str] 
             v = _body_vote(nl, w, ix)
         votes[i] = v
 
-    # body span: short exact paragraph matches count only inside it
+    # short exact paragraph matches (subheadings, short list items): only inside the article
+    # (after its headline, within the strong body matches), only when the text is not repeated
+    # on the page ("Learn more" x 3), and only in runs that touch a strong body line
     strong = [i for i, v in enumerate(votes) if v and v[0] == "body" and weights[i] >= _MIN_WORDS]
     if strong and ix.para_set and not ix.listy:
         lo, hi = strong[0], strong[-1]
-        for i in range(lo, hi + 1):
-            if votes[i] is None and norms[i] in ix.para_set:
+        heads = [i for i, v in enumerate(votes) if v and v[0] == "headline" and i > 0]
+        if heads and heads[0] < hi:
+            lo = max(lo, heads[0])
+        counts: dict[str, int] = {}
+        for nl in norms:
+            if nl:
+                counts[nl] = counts.get(nl, 0) + 1
+        cand = [
+            i for i in range(lo, hi + 1)
+            if votes[i] is None and norms[i] in ix.para_set and counts[norms[i]] == 1
+        ]
+        cset = set(cand)
+        strong_set = set(strong)
+        for i in cand:
+            a = i
+            while a - 1 in cset:
+                a -= 1
+            b = i
+            while b + 1 in cset:
+                b += 1
+            if a - 1 in strong_set or b + 1 in strong_set:
                 votes[i] = ("body", "ann-body-exact-short")
 
     # tags
@@ -379,7 +430,7 @@ def annotation_votes(lines: list[str], ann: Annotation) -> list[tuple[str, str] 
     # without snippets
     if ix.without:
         for i, nl in enumerate(norms):
-            if votes[i] is not None or not nl:
+            if votes[i] is not None or not nl or _looks_like_attribution(lines[i], nl):
                 continue
             if nl in ix.without_set:
                 votes[i] = (NOT_CONTENT, "ann-without-exact")
@@ -484,6 +535,15 @@ def _tag_votes(lines, norms, votes, ix: _Index) -> None:
             topic_lines.add(i)
         elif n == 1 and votes[i] is None and nl not in ix.para_set:
             singles.append(i)
+    # single topic lines only in the article's region (nav menus above it name topics too):
+    # from the first headline after the <title> line to 20 lines after the last body line
+    heads = [i for i, v in enumerate(votes) if v and v[0] == "headline" and i > 0]
+    body = [i for i, v in enumerate(votes) if v and v[0] == "body"]
+    if not body:
+        return
+    lo = heads[0] if heads and heads[0] < body[0] else body[0] - 5
+    hi = body[-1] + 20
+    singles = [i for i in singles if lo <= i <= hi]
     anchors = topic_lines | labelled
     # one topic per line: needs a list or label line within 3 lines, or a run of >= 2
     # consecutive single-topic lines naming different topics
