@@ -25,7 +25,7 @@ from boilerline.features import extract_features, running_summaries, shift_withi
 
 #: Documents longer than this many non-blank lines are labelled in windows of this size,
 #: which bounds memory; features near a window edge see less context.
-MAX_WINDOW_LINES = 20_000
+MAX_WINDOW_LINES = 5_000
 #: Lines labelled per batch when many documents are given at once.
 BATCH_LINES = 8_192
 #: Offsets of the neighbours whose first-stage scores feed the second stage.
@@ -166,15 +166,22 @@ class LineClassifier:
             for start in range(0, len(kept), MAX_WINDOW_LINES):
                 windows.append(kept[start:start + MAX_WINDOW_LINES])
                 owners.append((doc_no, where[start:start + MAX_WINDOW_LINES]))
-        if not windows:
-            return
-        doc_lengths = [len(w) for w in windows]
-        lines = [line for w in windows for line in w]
-        proba = self._score(lines, doc_lengths)
-        offset = 0
-        for (doc_no, where), n in zip(owners, doc_lengths):
-            results[doc_no][where] = proba[offset:offset + n]
-            offset += n
+        # Score the windows in groups of about BATCH_LINES lines, so that one huge document
+        # needs no more memory than a batch of ordinary ones.
+        group: list[int] = []
+        group_lines = 0
+        for k, window in enumerate(windows):
+            group.append(k)
+            group_lines += len(window)
+            if group_lines >= BATCH_LINES or k == len(windows) - 1:
+                doc_lengths = [len(windows[g]) for g in group]
+                proba = self._score([line for g in group for line in windows[g]], doc_lengths)
+                offset = 0
+                for g, n in zip(group, doc_lengths):
+                    doc_no, where = owners[g]
+                    results[doc_no][where] = proba[offset:offset + n]
+                    offset += n
+                group, group_lines = [], 0
 
     def _score(self, lines: list[str], doc_lengths: list[int]) -> np.ndarray:
         batch = extract_features(lines, doc_lengths)

@@ -26,11 +26,12 @@ Rules (first match in this order wins):
 rule                           meaning
 =============================  =====================================================================
 ann-title-exact                line == title (title of >= 2 words)
-ann-title-exact-short          line == a one-word title
+ann-title-exact-short          line == a one-word title (if on > 2 lines: the <title> line only)
 ann-title-in-title-line        line is "title <sep> site name" or "site <sep> title" (<title> line)
 ann-title-segment              the annotated title is "Title | Site" and the line is its Title part
-ann-caption-exact              line == an image caption / credit / alt text
-ann-caption-substring          line (>= 2 words) is inside a caption
+ann-caption-exact              line == an image caption / credit / alt text (one- or two-word
+                               lines only inside the article region)
+ann-caption-substring          line (>= 3 words) is inside a caption
 ann-caption-contains           a caption (>= 3 words) is >= half of the line
 ann-comment                    line contains a known comment snippet (>= 3 words) or equals one
 ann-body-exact                 line == a body paragraph (>= 4 words)
@@ -301,6 +302,7 @@ class _Index:
         self.topic_maxlen = max((len(t) for t in self.topic_pieces), default=0)
 
         self.authors = _authors(ann.author)
+        self.site_names = {normalize(ann.site_name)} - {""}
         self.date_match = _date_matcher(ann.date)
 
     def body_known(self) -> bool:
@@ -381,6 +383,25 @@ def annotation_votes(lines: list[str], ann: Annotation) -> list[tuple[str, str] 
             v = _body_vote(nl, w, ix)
         votes[i] = v
 
+    counts: dict[str, int] = {}
+    for nl in norms:
+        if nl:
+            counts[nl] = counts.get(nl, 0) + 1
+
+    # a one-word title on many lines is also a menu item: keep only the <title> line
+    short_t = [i for i, v in enumerate(votes) if v and v[1] == "ann-title-exact-short"]
+    if len(short_t) > 2:
+        for i in short_t:
+            if i > 0:
+                votes[i] = None
+
+    # short captions (credits such as "Le Figaro", "Getty Images") only inside the article
+    region = _article_region(votes, weights)
+    for i, v in enumerate(votes):
+        if v and v[0] == "caption" and weights[i] <= 2:
+            if region is None or not (region[0] - 3 <= i <= region[1] + 5):
+                votes[i] = None
+
     # short exact paragraph matches (subheadings, short list items): only inside the article
     # (after its headline, within the strong body matches), only when the text is not repeated
     # on the page ("Learn more" x 3), and only in runs that touch a strong body line
@@ -390,10 +411,6 @@ def annotation_votes(lines: list[str], ann: Annotation) -> list[tuple[str, str] 
         heads = [i for i, v in enumerate(votes) if v and v[0] == "headline" and i > 0]
         if heads and heads[0] < hi:
             lo = max(lo, heads[0])
-        counts: dict[str, int] = {}
-        for nl in norms:
-            if nl:
-                counts[nl] = counts.get(nl, 0) + 1
         cand = [
             i for i in range(lo, hi + 1)
             if votes[i] is None and norms[i] in ix.para_set and counts[norms[i]] == 1
@@ -416,13 +433,20 @@ def annotation_votes(lines: list[str], ann: Annotation) -> list[tuple[str, str] 
 
     # attribution near the headline
     heads = [i for i, v in enumerate(votes) if v and v[0] == "headline" and i > 0]
-    if heads and (ix.authors or ix.date_match):
+    authors = ix.authors
+    if authors:
+        # an "author" that is the site's name (organisation pages) is the logo, not a byline
+        sites = set(ix.site_names)
+        if lines and ix.title:
+            sites.update(s for s in _split_segments(lines[0]) if s != ix.title and s not in ix.title)
+        authors = [a for a in authors if a not in sites]
+    if heads and not ix.listy and (authors or ix.date_match):
         for i, nl in enumerate(norms):
             if votes[i] is not None or not nl or weights[i] > 15:
                 continue
             if min(abs(i - h) for h in heads) > _NEAR_TITLE:
                 continue
-            if any(_contains(nl, a) for a in ix.authors):
+            if any(_contains(nl, a) for a in authors):
                 votes[i] = ("body", "ann-author-near-title")
             elif ix.date_match and ix.date_match(nl):
                 votes[i] = ("body", "ann-date-near-title")
@@ -441,6 +465,17 @@ def annotation_votes(lines: list[str], ann: Annotation) -> list[tuple[str, str] 
                     votes[i] = (NOT_CONTENT, "ann-without-in-line")
                     break
     return votes
+
+
+def _article_region(votes, weights) -> tuple[int, int] | None:
+    """(first line, last line) of the article: from the first headline line after the <title>
+    line (or the first strong body line) to the last strong body line."""
+    strong = [i for i, v in enumerate(votes) if v and v[0] == "body" and weights[i] >= _MIN_WORDS]
+    if not strong:
+        return None
+    heads = [i for i, v in enumerate(votes) if v and v[0] == "headline" and 0 < i < strong[-1]]
+    lo = min(heads[0], strong[0]) if heads else strong[0]
+    return lo, strong[-1]
 
 
 def _title_vote(raw: str, nl: str, ix: _Index):
@@ -464,7 +499,7 @@ def _caption_vote(nl: str, w: int, ix: _Index):
         return None
     if nl in ix.cap_set:
         return ("caption", "ann-caption-exact")
-    if w >= 2 and f" {nl} " in ix.cap_joined:
+    if w >= 3 and f" {nl} " in ix.cap_joined:
         return ("caption", "ann-caption-substring")
     for c in ix.caps_long:
         if 2 * len(c) >= len(nl) and _contains(nl, c):

@@ -287,10 +287,7 @@ def _inline_sets(inline: tuple[str, ...]) -> tuple[set, set, set]:
 
 def in_article_content(block: Block) -> bool:
     """True when the block sits inside ``<article>``, ``<main>`` or an article-body container."""
-    for tag, ids, classes, attrs in _elements(block.context):
-        if tag in ("article", "main") or classes & CONTENT_CLASSES or "itemprop=articlebody" in attrs:
-            return True
-    return False
+    return bool(_context_evidence(block.context)[1] & _F_CONTENT)
 
 
 class _Evidence:
@@ -314,49 +311,77 @@ def _stem_hit(tokens) -> bool:
     return False
 
 
+_F_ARTICLE, _F_CONTENT, _F_PART, _F_AD, _F_WEAK = 1, 2, 4, 8, 16
+
+
+@lru_cache(maxsize=65536)
+def _elem_evidence(tag: str, ids: frozenset, classes: frozenset, attrs: frozenset) -> tuple[tuple, int]:
+    """Evidence one ancestor element gives: ((label, rule), ...) and a bitmask of flags."""
+    spec = []
+    flags = 0
+    if tag in ("html", "body"):
+        return (), 0
+    if tag == "article" or "itemprop=articlebody" in attrs:
+        flags |= _F_ARTICLE
+    if tag in ("article", "main") or classes & CONTENT_CLASSES or "itemprop=articlebody" in attrs:
+        flags |= _F_CONTENT
+    if classes & ARTICLE_PART_CLASSES:
+        flags |= _F_PART
+    if tag in CAPTION_TAGS or classes & CAPTION_CLASSES:
+        spec.append(("caption", R_CAPTION))
+    if classes & TAG_CLASSES or attrs & TAG_RELS:
+        spec.append(("tag", R_TAG))
+    if classes & TAGCLOUD_CLASSES:
+        spec.append(("other", R_TAGCLOUD))
+    if classes & RELATED_CLASSES or ids & RELATED_IDS:
+        spec.append(("related-link", R_RELATED))
+    if classes & COMMENT_CLASSES or ids & COMMENT_IDS:
+        spec.append(("comment widget", R_COMMENT))
+    if classes & AD_CLASSES or ids & AD_CLASSES or any(i.startswith("div-gpt-ad") for i in ids):
+        flags |= _F_AD
+    if tag in ("article", "main"):
+        return tuple(spec), flags  # their classes are post classes (tag-foo, category-bar)
+    if (
+        classes & OTHER_STRONG_CLASSES
+        or ids & OTHER_STRONG_IDS
+        or any(i.startswith(("onetrust", "didomi", "tarteaucitron", "cmplz")) for i in ids)
+        or _stem_hit(classes)
+        or _stem_hit(ids)
+    ):
+        spec.append(("other", R_OTHER_STRONG))
+    if (
+        tag in OTHER_WEAK_TAGS
+        or classes & OTHER_WEAK_CLASSES
+        or ids & OTHER_WEAK_IDS
+        or attrs & OTHER_WEAK_ROLES
+        or (tag in ("header", "footer") and not (classes & ARTICLE_PART_CLASSES))
+    ):
+        flags |= _F_WEAK
+    return tuple(spec), flags
+
+
+@lru_cache(maxsize=16384)
+def _context_evidence(context: tuple[str, ...]) -> tuple[tuple, int]:
+    """Evidence of a whole ancestor chain (outermost first: the outermost rule name is kept)."""
+    spec: dict = {}
+    flags = 0
+    for e in _elements(context):
+        s, f = _elem_evidence(*e)
+        flags |= f
+        for lab, rule in s:
+            spec.setdefault(lab, rule)
+    return tuple(spec.items()), flags
+
+
 def _evidence(block: Block) -> _Evidence:
     ev = _Evidence()
-    elems = _elements(block.context)
-    # Walk outermost -> innermost; html/body never carry evidence.
-    for tag, ids, classes, attrs in elems:
-        if tag in ("html", "body"):
-            continue
-        if tag == "article" or "itemprop=articlebody" in attrs:
-            ev.in_article = True
-        if tag in ("article", "main") or classes & CONTENT_CLASSES or "itemprop=articlebody" in attrs:
-            ev.in_content = True
-        if classes & ARTICLE_PART_CLASSES:
-            ev.article_part = True
-        if tag in CAPTION_TAGS or classes & CAPTION_CLASSES:
-            ev.specific.setdefault("caption", R_CAPTION)
-        if classes & TAG_CLASSES or attrs & TAG_RELS:
-            ev.specific.setdefault("tag", R_TAG)
-        if classes & TAGCLOUD_CLASSES:
-            ev.specific.setdefault("other", R_TAGCLOUD)
-        if classes & RELATED_CLASSES or ids & RELATED_IDS:
-            ev.specific.setdefault("related-link", R_RELATED)
-        if classes & COMMENT_CLASSES or ids & COMMENT_IDS:
-            ev.specific.setdefault("comment widget", R_COMMENT)
-        if classes & AD_CLASSES or ids & AD_CLASSES or any(i.startswith("div-gpt-ad") for i in ids):
-            ev.ad_container = True
-        if tag in ("article", "main"):
-            continue  # their classes are post classes (tag-foo, category-bar): no more evidence
-        if (
-            classes & OTHER_STRONG_CLASSES
-            or ids & OTHER_STRONG_IDS
-            or any(i.startswith(("onetrust", "didomi", "tarteaucitron", "cmplz")) for i in ids)
-            or _stem_hit(classes)
-            or _stem_hit(ids)
-        ):
-            ev.specific.setdefault("other", R_OTHER_STRONG)
-        if (
-            tag in OTHER_WEAK_TAGS
-            or classes & OTHER_WEAK_CLASSES
-            or ids & OTHER_WEAK_IDS
-            or attrs & OTHER_WEAK_ROLES
-            or (tag in ("header", "footer") and not (classes & ARTICLE_PART_CLASSES))
-        ):
-            ev.weak_other = True
+    spec, flags = _context_evidence(block.context)
+    ev.specific = dict(spec)
+    ev.in_article = bool(flags & _F_ARTICLE)
+    ev.in_content = bool(flags & _F_CONTENT)
+    ev.article_part = bool(flags & _F_PART)
+    ev.ad_container = bool(flags & _F_AD)
+    ev.weak_other = bool(flags & _F_WEAK)
     # Inline elements covering most of the line.
     if block.inline:
         itags, iclasses, iattrs = _inline_sets(block.inline)

@@ -196,20 +196,48 @@ class _Frame:
         self.ctx: tuple[str, ...] | None = None
 
 
-def _context(el) -> tuple[str, ...]:
-    chain = [el]
-    chain.extend(el.iterancestors())
-    out: list[str] = []
-    for a in reversed(chain):
-        out.extend(_tokens(a))
-    return tuple(out)
+class _Memo:
+    """Per-page caches of element tokens and contexts (elements are kept alive by the dicts,
+    so lxml hands back the same proxy objects)."""
+
+    __slots__ = ("tokens", "ctx")
+
+    def __init__(self):
+        self.tokens: dict = {}
+        self.ctx: dict = {}
+
+    def tok(self, el) -> tuple[str, ...]:
+        t = self.tokens.get(el)
+        if t is None:
+            t = self.tokens[el] = _tokens(el)
+        return t
+
+    def context(self, el) -> tuple[str, ...]:
+        c = self.ctx.get(el)
+        if c is not None:
+            return c
+        chain = []
+        cur = el
+        base: tuple[str, ...] = ()
+        while cur is not None:
+            c = self.ctx.get(cur)
+            if c is not None:
+                base = c
+                break
+            chain.append(cur)
+            cur = cur.getparent()
+        for a in reversed(chain):
+            base = base + self.tok(a)
+            self.ctx[a] = base
+        return base
 
 
 def _walk(root, style: str) -> list[Block]:
     blocks: list[Block] = []
     split_br = style == "blocks"
     frames: list[_Frame] = []
-    inline_stack: list[tuple[str, ...]] = []  # tokens of open inline elements in the current frame
+    memo = _Memo()
+    inline_stack: list = []  # open inline elements in the current frame
     inline_depths: list[int] = []  # len(inline_stack) when each frame was opened
     link_depth = 0
     n_articles = 0
@@ -228,8 +256,8 @@ def _walk(root, style: str) -> list[Block]:
             n = len(s.strip())
             if n:
                 ic = f.inline_chars
-                for toks in inline_stack[base:]:
-                    for t in toks:
+                for iel in inline_stack[base:]:
+                    for t in memo.tok(iel):
                         ic[t] = ic.get(t, 0) + n
 
     def flush(f: _Frame) -> None:
@@ -244,7 +272,7 @@ def _walk(root, style: str) -> list[Block]:
         else:
             texts = [_clean(raw)]
         if f.ctx is None:
-            f.ctx = _context(f.el)
+            f.ctx = memo.context(f.el)
         for text in texts:
             if not text:
                 continue
@@ -283,7 +311,7 @@ def _walk(root, style: str) -> list[Block]:
                 else:
                     add_text(" ")
             else:
-                inline_stack.append(_tokens(el))
+                inline_stack.append(el)
                 if tag == "a":
                     link_depth += 1
             add_text(el.text)
