@@ -36,7 +36,8 @@ ann-caption-contains           a caption (>= 3 words) is >= half of the line
 ann-comment                    line contains a known comment snippet (>= 3 words) or equals one
 ann-body-exact                 line == a body paragraph (>= 4 words)
 ann-body-substring             line (>= 4 words) is a contiguous part of the body text
-ann-body-overlap               >= 75 % of the line's words are covered by 3-word shingles of the body
+ann-body-overlap               >= 75 % of the line's words (>= 10 words) are covered by 3-word
+                               shingles of the body
 ann-with-exact                 line == a with-snippet
 ann-with-in-line               a with-snippet (>= 3 words) is inside the line
 ann-with-contains-line         line (>= 4 words) is inside a with-snippet
@@ -106,6 +107,7 @@ _MIN_WORDS = 4  # lines shorter than this are never body evidence as mere substr
 _NEAR_TITLE = 8
 _SHINGLE = 3
 _OVERLAP_MIN = 0.75
+_OVERLAP_MIN_TOKENS = 10
 
 # --------------------------------------------------------------------------------------
 # normalisation
@@ -523,7 +525,7 @@ def _body_vote(nl: str, w: int, ix: _Index):
                     hit_all = False
             if hit_all and f" {nl} " in ix.body_joined:
                 return ("body", "ann-body-substring")
-            if sum(covered) >= _OVERLAP_MIN * len(toks) and len(toks) >= 6:
+            if sum(covered) >= _OVERLAP_MIN * len(toks) and len(toks) >= _OVERLAP_MIN_TOKENS:
                 return ("body", "ann-body-overlap")
         elif f" {nl} " in ix.body_joined:  # CJK: few long tokens
             return ("body", "ann-body-substring")

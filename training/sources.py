@@ -630,10 +630,11 @@ def _html_blocks(src: str) -> tuple[list[str], list[str]]:
     def walk(el, in_cap):
         tag = el.tag if isinstance(el.tag, str) else ""
         is_block = tag.lower() in _BLOCK_TAGS
-        cap = in_cap or tag.lower() in ("figcaption", "caption")
+        # readability keeps figure captions as <p> inside <figure>
+        cap = in_cap or tag.lower() in ("figcaption", "caption", "figure")
         if is_block:
             flush(caps if in_cap else body)
-        if el.text and tag:
+        if el.text and tag and tag.lower() not in ("svg", "path"):
             cur.append(el.text)
         for ch in el:
             walk(ch, cap)
@@ -644,6 +645,14 @@ def _html_blocks(src: str) -> tuple[list[str], list[str]]:
 
     walk(doc, False)
     flush(body)
+    # a paragraph repeating an image's alt text is that image's caption (readability turns
+    # some figcaptions into plain paragraphs next to the figure)
+    alts = {_norm_key(a) for a in doc.xpath("//img/@alt") if len(_norm_key(a).split()) >= 3}
+    if alts:
+        moved = [b for b in body if _norm_key(b) in alts]
+        if moved:
+            body = [b for b in body if _norm_key(b) not in alts]
+            caps += moved
     return body, caps
 
 
