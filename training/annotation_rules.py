@@ -214,8 +214,8 @@ def _date_matcher(date: str | None):
 # tags
 
 _TAG_LABEL_RE = re.compile(
-    r"^(?:tags?|tagged(?: with| in)?|topics?|themen|thema|schlagw[oö]rter|schlagworte|stichw[oö]rter|"
-    r"mots cl[eé]s|[eé]tiquettes?|cat[eé]gories?|categor[ií]as?|category|filed under|posted in|"
+    r"^\W*(?:tags?|tagged(?: with| in)?|topics?|themen|thema|schlagw[oö]rter|schlagworte|stichw[oö]rter|"
+    r"mots[- ]cl[eé]s?|[eé]tiquettes?|cat[eé]gories?|categor[ií]as?|category|filed under|posted in|"
     r"etiquetas?|temas?|argomenti|keywords?|onderwerpen|trefwoorden|emneord|tematy|tagi|štítky|"
     r"tags assigned to this article|mehr zum thema|weitere themen|more on|related topics|"
     r"sujets|th[eè]mes|rubriques?)\b\s*",
@@ -268,7 +268,7 @@ class _Index:
             for i in range(1, len(segs)):
                 head, tail = " ".join(segs[:i]), " ".join(segs[i:])
                 for part, rest in ((head, tail), (tail, head)):
-                    if _weight(part) >= 3 and _weight(rest) <= 8 and part != self.title:
+                    if _weight(part) >= 3 and _weight(rest) <= 8 and _weight(part) > _weight(rest):
                         self.title_parts.add(part)
 
         self.paras = [p for p in (normalize(x) for x in ann.body) if p]
