@@ -87,7 +87,7 @@ def mini_corpus(tmp_path: Path) -> Path:
     })
     # readability
     add("readability/test/test-pages/news-1/source.html.gz", "readability",
-        head='<meta property="og:url" content="https://news.example.com/a">')
+        head='<meta property="og:url" content="https://news.daily-exemple.com/a">')
     add("readability/test/test-pages/news-2/source.html.gz", "readability")
     d = root / "readability/test/test-pages/news-1"
     (d / "expected.html").write_text(
@@ -141,8 +141,8 @@ def test_manifest_and_sites(mini_corpus):
     assert tr.site == "example.de" and tr.language == "de"
     assert pages["fundus/tests/resources/parser/test_data/fr/LeJournal_2024_03_05.html.gz"].site == "lejournal-exemple.fr"
     # readability pages of one site share the key of the one with a URL
-    assert pages["readability/test/test-pages/news-1/source.html.gz"].site == "example.com"
-    assert pages["readability/test/test-pages/news-2/source.html.gz"].site == "example.com"
+    assert pages["readability/test/test-pages/news-1/source.html.gz"].site == "daily-exemple.com"
+    assert pages["readability/test/test-pages/news-2/source.html.gz"].site == "daily-exemple.com"
     assert pages["newspaper4k/at-x/tests/data/html/example.com1.html.gz"].site == "example.com"
     assert pages["goose3/tests/data/content/test_site.html.gz"].site == "example.org"
     assert pages["postlight/fixtures/www.example.net--story.html.gz"].site == "example.net"
