@@ -103,7 +103,7 @@ def mini_corpus(tmp_path: Path) -> Path:
     # goose3
     add("goose3/tests/data/content/test_site.html.gz", "goose3")
     _json(root, "goose3/tests/data/content/test_site.json", {
-        "url": "http://www.site.example.org/a", "expected": {"cleaned_text": "Alpha.\n\nBeta", "title": "T", "tags": ["x", "y"]}})
+        "url": "http://www.site-exemple.org/a", "expected": {"cleaned_text": "Alpha.\n\nBeta", "title": "T", "tags": ["x", "y"]}})
     # postlight, recipe-scrapers: no annotation
     add("postlight/fixtures/www.example.net--story.html.gz", "postlight")
     add("recipe-scrapers/tests/test_data/cook.example.com/cook_1.testhtml.gz", "recipe-scrapers")
@@ -144,7 +144,7 @@ def test_manifest_and_sites(mini_corpus):
     assert pages["readability/test/test-pages/news-1/source.html.gz"].site == "daily-exemple.com"
     assert pages["readability/test/test-pages/news-2/source.html.gz"].site == "daily-exemple.com"
     assert pages["newspaper4k/at-x/tests/data/html/example.com1.html.gz"].site == "example.com"
-    assert pages["goose3/tests/data/content/test_site.html.gz"].site == "example.org"
+    assert pages["goose3/tests/data/content/test_site.html.gz"].site == "site-exemple.org"
     assert pages["postlight/fixtures/www.example.net--story.html.gz"].site == "example.net"
     assert pages["recipe-scrapers/tests/test_data/cook.example.com/cook_1.testhtml.gz"].site == "example.com"
     assert b"<h1>" in read_html(mini_corpus, wc)
