@@ -41,6 +41,7 @@ R_CAPTION = "caption-markup"
 R_TAG = "tag-markup"
 R_TAGCLOUD = "tagcloud-widget"
 R_RELATED = "related-widget"
+R_RELATED_STEM = "related-class-substring"  # a class/id containing "related" (related-block, td-related...)
 R_RELATED_HEADING = "related-heading-section"
 R_READ_ALSO = "read-also-line"
 R_COMMENT = "comment-section"
@@ -50,7 +51,7 @@ R_OTHER_WEAK = "site-chrome"  # nav, site header/footer, aside, .widget, #sideba
 
 RULES = (
     R_SHORTCODE, R_CAPTION_SHORTCODE, R_AD_LABEL, R_AD_CONTAINER, R_H1, R_TITLE, R_HEADLINE_REPEAT,
-    R_CAPTION, R_TAG, R_TAGCLOUD, R_RELATED, R_RELATED_HEADING, R_READ_ALSO, R_COMMENT,
+    R_CAPTION, R_TAG, R_TAGCLOUD, R_RELATED, R_RELATED_STEM, R_RELATED_HEADING, R_READ_ALSO, R_COMMENT,
     R_COMMENT_HEADING, R_OTHER_STRONG, R_OTHER_WEAK,
 )
 
@@ -101,6 +102,7 @@ OTHER_STRONG_CLASSES = frozenset(
 #: never WordPress post-class tokens such as ``tag-cookies``): they are specific enough.
 OTHER_STRONG_STEMS = ("cookie", "gdpr", "onetrust", "didomi", "tarteaucitron", "cmplz", "breadcrumb", "newsletter",
                       "sharedaddy", "addtoany", "shareaholic", "a2a_")
+RELATED_STEMS = ("related", "relatedposts", "yarpp")
 _POSTCLASS_PREFIXES = ("tag-", "category-", "post-", "postid-", "format-", "single-", "page-", "type-", "status-")
 OTHER_STRONG_IDS = frozenset({"breadcrumbs", "breadcrumb", "cookie-law", "cookie-notice", "author-bio"})
 OTHER_WEAK_TAGS = frozenset({"nav", "aside"})
@@ -160,9 +162,10 @@ RELATED_HEADING_RE = re.compile(
     r"read (?:more|also|next)|recommended(?: for you| articles| stories| reading)?|"
     r"(?:most|top) (?:read|popular|viewed|shared|commented)(?: \w+)?|popular (?:posts|articles|stories|now)|"
     r"trending(?: now| stories| articles)?|latest (?:news|posts|articles|stories)|recent (?:posts|articles|stories)|"
-    r"see also|further reading|also read|don t miss|"
+    r"see also|further reading|also read|don t miss|up next|more like this|what to read next|"
     r"(?:à |a )?lire aussi|sur le même sujet|sur le meme sujet|articles? (?:liés|similaires|connexes|récents|recents)|"
-    r"dans la même rubrique|vous aimerez aussi|vous aimerez aussi ces articles|derniers articles|les plus lus|"
+    r"dans la même rubrique|pour approfondir|à suivre|a suivre|à découvrir aussi|a decouvrir aussi|à voir aussi|"
+    r"vous aimerez aussi|vous aimerez aussi ces articles|derniers articles|les plus lus|"
     r"ähnliche (?:artikel|beiträge|themen)|mehr zum thema|das könnte sie auch interessieren|weitere artikel|"
     r"auch interessant|lesen sie auch|meistgelesen|meistgelesene artikel|neueste artikel|verwandte artikel|"
     r"artículos relacionados|noticias relacionadas|te puede interesar|lee también|más noticias|"
@@ -302,11 +305,11 @@ class _Evidence:
         self.article_part = False
 
 
-def _stem_hit(tokens) -> bool:
+def _stem_hit(tokens, stems=OTHER_STRONG_STEMS) -> bool:
     for t in tokens:
         if t.startswith(_POSTCLASS_PREFIXES):
             continue
-        if any(s in t for s in OTHER_STRONG_STEMS):
+        if any(s in t for s in stems):
             return True
     return False
 
@@ -335,6 +338,8 @@ def _elem_evidence(tag: str, ids: frozenset, classes: frozenset, attrs: frozense
         spec.append(("other", R_TAGCLOUD))
     if classes & RELATED_CLASSES or ids & RELATED_IDS:
         spec.append(("related-link", R_RELATED))
+    elif tag not in ("article", "main") and (_stem_hit(classes, RELATED_STEMS) or _stem_hit(ids, RELATED_STEMS)):
+        spec.append(("related-link", R_RELATED_STEM))
     if classes & COMMENT_CLASSES or ids & COMMENT_IDS:
         spec.append(("comment widget", R_COMMENT))
     if classes & AD_CLASSES or ids & AD_CLASSES or any(i.startswith("div-gpt-ad") for i in ids):
@@ -391,6 +396,8 @@ def _evidence(block: Block) -> _Evidence:
             ev.specific.setdefault("caption", R_CAPTION)
         if iclasses & COMMENT_CLASSES:
             ev.specific.setdefault("comment widget", R_COMMENT)
+        if iclasses & {"skip-link", "screen-reader-shortcut"}:
+            ev.specific.setdefault("other", R_OTHER_STRONG)
     return ev
 
 
@@ -425,19 +432,42 @@ def _headline_candidates(meta: dict | None, blocks: list[Block]) -> list[str]:
     return [c for c in cands if c]
 
 
-def _matches(h: str, cands: list[str], title: str | None) -> bool:
-    """Does heading text ``h`` (normed) name the page's article?"""
+_TITLE_SEP_RE = re.compile(r"\s+[-–—|:·•»~/]+\s+|\s*[|•·»]\s*|\s*::\s*")
+
+
+def _title_segments(raw_title: str) -> list[str]:
+    return [norm_text(x) for x in _TITLE_SEP_RE.split(raw_title) if norm_text(x)]
+
+
+def _matches(h: str, cands: list[str], title_raw: str | None, site_name: str | None) -> bool:
+    """Does heading text ``h`` (normed) name the page's article (not the site)?
+
+    Equal to ``og:title``/``twitter:title`` (or nearly: one contains the other, >= 60% of its
+    length), or equal to the ``<title>``, or equal to its first segment in "Headline - Site".
+    A heading equal to ``og:site_name``, or matching only a later segment of the title
+    ("Garden News - <Site>"), is the site's name, not a headline.
+    """
     if not h:
+        return False
+    if site_name and h == site_name and h not in cands:
         return False
     for c in cands:
         if h == c or (len(h) >= 12 and (h in c or c in h) and min(len(h), len(c)) >= 0.6 * max(len(h), len(c))):
             return True
-    if title:
+    if title_raw:
+        title = norm_text(title_raw)
         if h == title:
             return True
-        # "<headline> - Site name" / "Site | <headline>"
-        if len(h) >= 12 and h in title and len(h) >= 0.4 * len(title):
-            return True
+        segs = _title_segments(title_raw)
+        if len(segs) >= 2:
+            if h == segs[0] or (len(segs[0]) >= 12 and segs[0] in h and len(segs[0]) >= 0.6 * len(h)):
+                return True
+            # "Site | Headline": only when the first segment is known to be the site's name
+            if site_name and segs[0] == site_name and h in segs[1:]:
+                return True
+            # a headline that itself contains a separator ("A - B - Site")
+            if len(h) >= 12 and title.startswith(h) and h != segs[-1]:
+                return True
     return False
 
 
@@ -458,8 +488,10 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
 
     # ---- main article: the one holding the headline, or the only one
     title_idx = 0 if blocks[0].tag == "title" else None
-    title_norm = norm_text(blocks[0].text) if title_idx is not None else None
+    title_raw = blocks[0].text if title_idx is not None else None
+    title_norm = norm_text(title_raw) if title_raw else None
     cands = _headline_candidates(meta, blocks)
+    site_name = norm_text(meta["site_name"]) if meta and meta.get("site_name") else None
     headline_idx = []
     for i, b in enumerate(blocks):
         if i == title_idx:
@@ -469,7 +501,7 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
             for tag, ids, classes, attrs in _elements(b.context)[-1:]:
                 if classes & HEADLINE_CLASSES or "itemprop=headline" in attrs:
                     is_h = True
-        if is_h and _matches(norm_text(b.text), cands, title_norm):
+        if is_h and _matches(norm_text(b.text), cands, title_raw, site_name):
             headline_idx.append(i)
     articles = {b.article for b in blocks if b.article >= 0}
     main_article = None

@@ -416,7 +416,7 @@ def render_lines(html: str | bytes, style: str = "blocks") -> list[str]:
 
 def _empty_meta() -> dict:
     return {"title": None, "og_title": None, "twitter_title": None, "h1s": [], "lang": None, "og_type": None,
-            "canonical": None, "generator": None}
+            "canonical": None, "generator": None, "site_name": None}
 
 
 def _meta(root) -> dict:
@@ -438,6 +438,8 @@ def _meta(root) -> dict:
             meta["twitter_title"] = content
         elif key == "og:type" and not meta["og_type"]:
             meta["og_type"] = content.lower()
+        elif key == "og:site_name" and not meta["site_name"]:
+            meta["site_name"] = content
         elif key == "generator" and not meta["generator"]:
             meta["generator"] = content
     for link in root.iter("link"):
@@ -457,5 +459,6 @@ def _meta(root) -> dict:
 
 def page_meta(html: str | bytes) -> dict:
     """Page metadata: ``title``, ``og_title``, ``twitter_title``, ``h1s`` (visible H1 texts),
-    ``lang`` (``<html lang>``, lowercased), ``og_type``, ``canonical``, ``generator``."""
+    ``lang`` (``<html lang>``, lowercased), ``og_type``, ``canonical``, ``generator``, ``site_name``
+    (``og:site_name``)."""
     return render_page(html)[1]
