@@ -220,3 +220,15 @@ def test_english_date_formats_and_author_only_near_title():
 def test_empty_annotation_and_blank_lines():
     assert annotation_votes(["", "  ", "Hello world"], Annotation()) == [None, None, None]
     assert annotation_votes([], Annotation()) == []
+
+
+def test_repeated_partial_match_is_a_teaser():
+    # the annotation merged an inline "read also" title into the next paragraph; the same
+    # title in the related list below must not become body
+    teaser = "Why river towns are rethinking their flood walls this decade"
+    para = "The council meets again in June to decide on the final route of the new embankment."
+    ann = Annotation(title="Town votes on embankment", body=[teaser + " " + para])
+    lines = ["Town votes on embankment | Riverside Post", "Town votes on embankment", teaser, para, "Related", teaser]
+    votes = annotation_votes(lines, ann)
+    assert votes[2] is None and votes[5] is None
+    assert votes[3] == ("body", "ann-body-substring")

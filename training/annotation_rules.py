@@ -57,7 +57,10 @@ ann-without-exact              line == a without-snippet -> not-content
 ann-without-in-line            a without-snippet is >= half of the line -> not-content
 =============================  =====================================================================
 
-Body-type rules (body, with, description, short body) are skipped on pages whose
+No body-type vote goes to the first line (the renderer's ``<title>`` line). A line matched
+only by ann-body-substring / ann-body-overlap that occurs more than once on the page gets no
+vote: it is a teaser (an article title the annotation's paragraph swallowed, repeated in a
+related-links list). Body-type rules (body, with, description, short body) are skipped on pages whose
 annotation says the page is a listing, collection or forum: there the annotated main content
 is teasers or posts, which LABELS.md does not call body. Date-like without-snippets ("31. Mai")
 never vote: LABELS.md counts the article's own date as body.
@@ -381,7 +384,7 @@ def annotation_votes(lines: list[str], ann: Annotation) -> list[tuple[str, str] 
                 if c == nl or (_weight(c) >= 3 and _contains(nl, c)):
                     v = ("comment widget", "ann-comment")
                     break
-        if v is None and ix.body_known():
+        if v is None and ix.body_known() and i > 0:  # line 0 is the <title> line
             v = _body_vote(nl, w, ix)
         votes[i] = v
 
@@ -389,6 +392,13 @@ def annotation_votes(lines: list[str], ann: Annotation) -> list[tuple[str, str] 
     for nl in norms:
         if nl:
             counts[nl] = counts.get(nl, 0) + 1
+
+    # a partial body match repeated on the page is a teaser: the title of another article
+    # that the annotation's paragraph swallowed ("Read also: <title>") and that the page's
+    # related-links list repeats
+    for i, v in enumerate(votes):
+        if v and v[1] in ("ann-body-substring", "ann-body-overlap") and counts[norms[i]] > 1:
+            votes[i] = None
 
     # a one-word title on many lines is also a menu item: keep only the <title> line
     short_t = [i for i, v in enumerate(votes) if v and v[1] == "ann-title-exact-short"]
@@ -537,7 +547,7 @@ def _body_vote(nl: str, w: int, ix: _Index):
                 return ("body", "ann-with-in-line")
         if w >= _MIN_WORDS and f" {nl} " in ix.with_joined:
             return ("body", "ann-with-contains-line")
-    if ix.description and nl == ix.description:
+    if ix.description and nl == ix.description and nl != ix.title:
         return ("body", "ann-description")
     return None
 
