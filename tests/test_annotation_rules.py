@@ -83,8 +83,10 @@ def test_french_page_rules():
 
 
 def test_exact_paragraph_normalised():
-    votes = annotation_votes([FR_LINES[6]], fr_ann())
-    assert votes[0] == ("body", "ann-body-exact")
+    votes = annotation_votes([FR_LINES[0], FR_LINES[6]], fr_ann())
+    assert votes[1] == ("body", "ann-body-exact")
+    # the first line is the <title> line: never body
+    assert annotation_votes([FR_LINES[6]], fr_ann()) == [None]
 
 
 def test_short_body_subheading_between_body_lines():
@@ -100,8 +102,8 @@ def test_short_substring_is_not_evidence():
 
 
 def test_body_substring_of_long_paragraph():
-    lines = ["Les travaux doivent commencer au printemps et durer dix-huit mois"]
-    assert annotation_votes(lines, fr_ann()) == [("body", "ann-body-substring")]
+    lines = [FR_LINES[0], "Les travaux doivent commencer au printemps et durer dix-huit mois"]
+    assert annotation_votes(lines, fr_ann())[1] == ("body", "ann-body-substring")
 
 
 def test_topics_run_together_and_single_topics():
