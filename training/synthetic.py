@@ -611,8 +611,10 @@ def related_block(rng: random.Random, lang: str) -> list[tuple[str, str]]:
             lines.append(_date(rng, lang))
         if rng.random() < 0.5:
             excerpt = _fill(rng, _pick(rng, rel["excerpts"]), lang) + rng.choice(["", "…", " […]", "...", " [...]"])
-            if rng.random() < 0.35:
-                excerpt = f"{shortcode(rng)} {excerpt}"
+            if rng.random() < 0.35:  # the seed's "[GARD align= »center »] C'est une autre..." excerpts
+                q, qe = rng.choice(QUOTES)
+                code = f"[GARD align={q}center{qe}]" if rng.random() < 0.5 else shortcode(rng)
+                excerpt = f"{code} {excerpt}"
             lines.append(excerpt)
         if rng.random() < 0.25:
             lines.append(_pick(rng, rel["more"]))
