@@ -28,7 +28,7 @@ SEPARATORS = "|·•»›/>–—,;"
 BULLETS = "-–—•·*►▸»›>|"
 
 # Unrendered CMS shortcodes: [name], [name attr=...], [/name]; also with typographic quotes.
-SHORTCODE_RE = re.compile(r"\[/?[A-Za-z_][\w-]*(?:[ =][^\[\]\n]{0,200})?\]")
+SHORTCODE_RE = re.compile(r"\[/?[A-Za-z_][\w#-]*(?:[ =][^\[\]\n]{0,200})?\]")
 # Template placeholders: {{slot}}, {% tag %}, %%AD%%.
 PLACEHOLDER_RE = re.compile(r"\{\{[^{}\n]{0,100}\}\}|\{%[^{}\n]{0,100}%\}|%%[A-Za-z_]{1,40}%%")
 # The patterns below start with a literal or a small character set on purpose: Python's regex
