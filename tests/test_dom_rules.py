@@ -1,0 +1,173 @@
+"""DOM-evidence votes (training.dom_rules) on hand-written HTML."""
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("lxml")
+
+from boilerline.training.dom_rules import dom_votes, is_ad_label, is_shortcode_only  # noqa: E402
+from boilerline.training.render import render_page  # noqa: E402
+
+FIX = Path(__file__).parent / "fixtures"
+
+
+def votes_of(html, style="blocks"):
+    blocks, meta = render_page(html, style=style)
+    return {b.text: v for b, v in zip(blocks, dom_votes(blocks, meta))}
+
+
+def label(v):
+    return v[0] if v else None
+
+
+@pytest.fixture(scope="module")
+def fr():
+    return votes_of((FIX / "wp_article_fr.html").read_bytes())
+
+
+@pytest.fixture(scope="module")
+def de():
+    return votes_of((FIX / "news_de.html").read_bytes())
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["[GARD align= »center »]", "[wp_ad_camp_4][wp_ad_camp_4][wp_ad_camp_4]", "[ad#ad-2]", "[adsense]", "[vc_row]",
+     '[contact-form-7 id="1"]', "[/embed]", "{{ad_slot}}", "%%AD%%", ' [GARD align="center"]  [/GARD] '],
+)
+def test_shortcode_only_lines(line):
+    assert is_shortcode_only(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["[1]", "[Update]", "[Photo]", "[…]", "Text [ad_1]", '[GARD align= »center »] C’est une autre bonne nouvelle', "",
+     "[caption id=\"x\"]A photo[/caption]"],
+)
+def test_not_shortcode_only(line):
+    assert not is_shortcode_only(line)
+
+
+@pytest.mark.parametrize("line", ["Advertisement", "PUBLICITÉ", "Anzeige", "- Sponsored -", "Werbung",
+                                  "Continue reading below the ad"])
+def test_ad_labels(line):
+    assert is_ad_label(line)
+
+
+@pytest.mark.parametrize("line", ["Advertisement rates for 2021 are listed below", "Ads are bad", "Pubs in London"])
+def test_not_ad_labels(line):
+    assert not is_ad_label(line)
+
+
+def test_headlines(fr):
+    assert fr["Les abeilles du quartier reviennent au printemps - Le Petit Jardinier"] == ("headline", "title-matches-h1-or-og")
+    assert label(fr["Les abeilles du quartier reviennent au printemps"]) == "headline"
+
+
+def test_shortcode_and_caption(fr):
+    assert fr["[GARD align= »center »]"] == ("ad shortcode", "shortcode-only")
+    assert fr["Une ruche en bois au fond du jardin"] == ("caption", "caption-markup")
+    assert label(fr["Photo : Jeanne Martin"]) == "caption"
+
+
+def test_article_text_gets_no_dom_vote(fr):
+    assert fr["Depuis quelques semaines, les habitants voient de nouveau des abeilles butiner les fleurs des balcons. "
+              "Le phénomène réjouit les apiculteurs amateurs."] is None
+    assert fr["Comment les aider"] is None
+    assert fr["Publié le 3 mai 2021 par Jeanne Martin"] is None  # entry-header: not site chrome
+
+
+def test_tags_related_comments(fr):
+    assert label(fr["Mots-clés : abeillesprintemps"]) == "tag"
+    assert label(fr["Articles similaires"]) == "related-link"
+    assert label(fr["Tailler les rosiers en mars"]) == "related-link"
+    assert label(fr["À lire aussi : Le compost en appartement"]) == "related-link"
+    for line in ("2 commentaires", "Super article, merci !", "Laisser un commentaire",
+                 "Votre adresse e-mail ne sera pas publiée.", "Nom"):
+        assert label(fr[line]) == "comment widget", line
+
+
+def test_site_chrome_and_widgets(fr):
+    for line in ("Accueil", "Partager :", "Facebook", "Catégories", "Nature",
+                 "© 2021 Le Petit Jardinier. Fièrement propulsé par WordPress", "Nous utilisons des cookies.Accepter",
+                 "Aller au contenu"):
+        assert label(fr[line]) == "other", line
+    assert fr["abeilles bambous"] == ("other", "tagcloud-widget")  # a sidebar tag cloud is not the article's tags
+
+
+def test_wordpress_post_classes_are_not_evidence(fr):
+    # <body class="... tag-jardin category-nature"> and <article class="tag-abeilles ..."> carry no label
+    assert fr["© LE PETIT JARDINIER"] is None
+
+
+def test_german_page(de):
+    assert label(de["Stadtrat beschließt neue Radwege | Tageblatt Musterstadt"]) == "headline"
+    assert label(de["Stadtrat beschließt neue Radwege"]) == "headline"
+    assert label(de["Wir verwenden Cookies, um Ihnen ein besseres Erlebnis zu bieten."]) == "other"  # #onetrust-*
+    assert label(de["Startseite > Lokales"]) == "other"  # breadcrumb
+    assert de["Anzeige"] == ("ad shortcode", "ad-label-text")
+    assert label(de["Lesen Sie auch: Neue Buslinie ab Mai"]) == "related-link"
+    assert label(de["Schlagworte: Radverkehr, Stadtrat"]) == "tag"
+    assert de["Mehr zum Thema"] == ("related-link", "related-heading-section")
+    assert de["Parkgebühren steigen"] == ("related-link", "related-heading-section")
+    assert label(de["Kommentare werden geladen"]) == "comment widget"  # #disqus_thread
+    assert label(de["Impressum"]) == "other"
+    assert de["Nach langer Debatte stimmte eine Mehrheit für den Plan. Baubeginn ist im Herbst."] is None
+
+
+def test_listing_page_is_conservative():
+    v = votes_of((FIX / "listing_en.html").read_bytes())
+    # the H1 is the site's name (a later segment of "Garden News - Green Street Blog"): not a headline
+    assert v["Green Street Blog"] is None
+    assert v["Garden News - Green Street Blog"] is None
+    # categories and captions of teaser cards on a multi-article page are not this page's tags/captions
+    assert v["News"] is None
+    assert v["Roses after pruning"] is None
+
+
+def test_h1_equal_to_site_name_is_not_headline():
+    html = """<html><head><title>Alpha beta gamma story | Daily Site</title>
+    <meta property="og:site_name" content="Daily Site"></head>
+    <body><h1>Daily Site</h1><h2 class="entry-title">Alpha beta gamma story</h2></body></html>"""
+    v = votes_of(html)
+    assert v["Daily Site"] is None
+    assert label(v["Alpha beta gamma story"]) == "headline"
+    assert label(v["Alpha beta gamma story | Daily Site"]) == "headline"
+
+
+def test_title_without_matching_heading_gets_no_vote():
+    v = votes_of("<html><head><title>Some page</title></head><body><h1>Other words entirely</h1></body></html>")
+    assert v["Some page"] is None and v["Other words entirely"] is None
+
+
+def test_caption_inside_related_teaser_is_related():
+    html = """<div class="related-posts"><figure><img src="a.jpg"><figcaption>Photo: AFP</figcaption></figure>
+    <p><span class="cat-links"><a rel="category tag">Sport</a></span></p></div>"""
+    v = votes_of(html)
+    assert label(v["Photo: AFP"]) == "related-link"
+    assert label(v["Sport"]) == "related-link"
+
+
+def test_conflicting_evidence_is_masked():
+    html = '<div id="comments"><div class="wp-caption-text">A caption in a comment?</div></div>'
+    assert votes_of(html)["A caption in a comment?"] is None
+
+
+def test_nav_inside_article_is_not_chrome():
+    html = "<article><nav><p>Contents: part one</p></nav><p>Body</p></article>"
+    assert votes_of(html)["Contents: part one"] is None
+
+
+def test_merged_rendering_votes():
+    v = votes_of((FIX / "wp_article_fr.html").read_bytes(), style="merged")
+    assert label(v["Accueil Potager Contact"]) == "other"
+    assert label(v["Facebook Twitter"]) == "other"
+
+
+def test_votes_align_with_blocks():
+    blocks, meta = render_page((FIX / "news_de.html").read_bytes())
+    votes = dom_votes(blocks, meta)
+    assert len(votes) == len(blocks)
+    assert all(v is None or (isinstance(v, tuple) and len(v) == 2) for v in votes)
+    assert dom_votes([], None) == []
