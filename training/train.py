@@ -4,6 +4,8 @@
 
 1. :func:`load_documents` reads the labelled line corpus (building it first if missing);
 2. :func:`split_by_site` holds out whole sites, never pages of a site seen in training;
+   :func:`augment` adds copies of training pages with synthetic boilerplate blocks (rare
+   classes, many languages; see :mod:`boilerline.training.synthetic`);
 3. :func:`featurize` computes every document's features;
 4. :func:`fit_stage1` trains a one-hidden-layer network on each line's own features;
 5. :func:`fit_stage2` trains a second network on out-of-fold first-stage scores of the
@@ -43,6 +45,8 @@ MAX_EPOCHS = 25
 ALPHA = 1e-4
 #: Class weights are (n_max / n_class) ** CLASS_WEIGHT_POWER: rare classes count more, not fully.
 CLASS_WEIGHT_POWER = 0.5
+#: Share of training documents that get an augmented copy with synthetic boilerplate blocks.
+AUGMENT_FRACTION = 0.5
 #: Documents per feature-extraction call.
 FEATURE_BATCH_DOCS = 256
 DEFAULT_DATASET = Path("data/processed/lines")
@@ -116,6 +120,21 @@ def split_by_site(docs: Documents) -> tuple[list[int], list[int]]:
     for i, site in enumerate(docs.sites):
         (test if is_holdout_site(site) else train).append(i)
     return train, test
+
+
+def augment(docs: Documents, fraction: float = AUGMENT_FRACTION, seed: int = SEED) -> Documents:
+    """The documents plus augmented copies of a share of them (each on its source's site)."""
+    from boilerline.training.synthetic import augment_dataset
+
+    if fraction <= 0 or not len(docs):
+        return docs
+    copies = augment_dataset(list(zip(docs.lines, docs.labels, docs.languages)), fraction, seed)
+    src = [c.index for c in copies]
+    extra = docs.subset(src)
+    extra.lines = [list(c.lines) for c in copies]
+    extra.labels = [list(c.labels) for c in copies]
+    extra.renderings = [r + "+synthetic" for r in extra.renderings]
+    return Documents(*(getattr(docs, f) + getattr(extra, f) for f in docs.__dataclass_fields__))
 
 
 def label_order(docs: Documents) -> tuple[str, ...]:
@@ -381,6 +400,7 @@ def train_model(
     max_docs: int | None = None,
     stage2: bool = True,
     refit_all: bool = True,
+    augment_fraction: float = AUGMENT_FRACTION,
 ) -> dict:
     """Train, evaluate on held-out sites, and export.  Returns the held-out report."""
     t0 = time.time()
@@ -397,7 +417,7 @@ def train_model(
     train, test = docs.subset(train_idx), docs.subset(test_idx)
     print(f"{len(train)} training documents ({len(set(train.sites))} sites), "
           f"{len(test)} held-out documents ({len(set(test.sites))} sites)", flush=True)
-    model = fit(train, labels, stage2=stage2)
+    model = fit(augment(train, augment_fraction), labels, stage2=stage2)
     print(f"fitted in {time.time() - t0:.0f}s", flush=True)
     report = evaluate_model(model, test)
     block_idx = [i for i, r in enumerate(test.renderings) if r == "blocks"]
@@ -407,7 +427,7 @@ def train_model(
     shipped = model
     if refit_all and test_idx:
         print("refitting on all sites for the shipped model ...", flush=True)
-        shipped = fit(docs, labels, stage2=stage2)
+        shipped = fit(augment(docs, augment_fraction), labels, stage2=stage2)
     meta = {
         "training_data_hash": data_hash(docs),
         "training_documents": len(docs),
@@ -429,6 +449,7 @@ def main_train(args) -> int:
         max_docs=args.max_docs,
         stage2=not args.no_context,
         refit_all=not args.no_refit,
+        augment_fraction=args.augment,
     )
     return 0
 
@@ -440,4 +461,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("--output", "-o", default=str(DEFAULT_OUTPUT), help="where to write the model artifact")
     parser.add_argument("--max-docs", type=int, default=None, help="train on the first N documents only")
     parser.add_argument("--no-context", action="store_true", help="skip the second (context) stage")
+    parser.add_argument("--augment", type=float, default=AUGMENT_FRACTION,
+                        help="share of training pages copied with synthetic boilerplate (0 turns it off)")
     parser.add_argument("--no-refit", action="store_true", help="ship the model fitted on the training sites only")
