@@ -44,6 +44,8 @@ R_RELATED = "related-widget"
 R_RELATED_STEM = "related-class-substring"  # a class/id containing "related" (related-block, td-related...)
 R_RELATED_HEADING = "related-heading-section"
 R_READ_ALSO = "read-also-line"
+R_PREV_NEXT = "prev-next-post"
+R_SHARE_TEXT = "share-buttons-text"
 R_COMMENT = "comment-section"
 R_COMMENT_HEADING = "comment-heading"
 R_OTHER_STRONG = "boilerplate-widget"  # share, cookie, breadcrumb, menu, author box, newsletter
@@ -52,7 +54,7 @@ R_OTHER_WEAK = "site-chrome"  # nav, site header/footer, aside, .widget, #sideba
 RULES = (
     R_SHORTCODE, R_CAPTION_SHORTCODE, R_AD_LABEL, R_AD_CONTAINER, R_H1, R_TITLE, R_HEADLINE_REPEAT,
     R_CAPTION, R_TAG, R_TAGCLOUD, R_RELATED, R_RELATED_STEM, R_RELATED_HEADING, R_READ_ALSO, R_COMMENT,
-    R_COMMENT_HEADING, R_OTHER_STRONG, R_OTHER_WEAK,
+    R_COMMENT_HEADING, R_OTHER_STRONG, R_OTHER_WEAK, R_PREV_NEXT, R_SHARE_TEXT,
 )
 
 # --------------------------------------------------------------------------- markup vocabularies
@@ -164,7 +166,8 @@ RELATED_HEADING_RE = re.compile(
     r"trending(?: now| stories| articles)?|latest (?:news|posts|articles|stories)|recent (?:posts|articles|stories)|"
     r"see also|further reading|also read|don t miss|up next|more like this|what to read next|"
     r"(?:à |a )?lire aussi|sur le même sujet|sur le meme sujet|articles? (?:liés|similaires|connexes|récents|recents)|"
-    r"dans la même rubrique|pour approfondir|à suivre|a suivre|à découvrir aussi|a decouvrir aussi|à voir aussi|"
+    r"dans la même rubrique|pour approfondir|vous pourriez aussi aimer|vous aimerez peut être aussi|"
+    r"ces articles pourraient vous intéresser|à suivre|a suivre|à découvrir aussi|a decouvrir aussi|à voir aussi|"
     r"vous aimerez aussi|vous aimerez aussi ces articles|derniers articles|les plus lus|"
     r"ähnliche (?:artikel|beiträge|themen)|mehr zum thema|das könnte sie auch interessieren|weitere artikel|"
     r"auch interessant|lesen sie auch|meistgelesen|meistgelesene artikel|neueste artikel|verwandte artikel|"
@@ -190,6 +193,18 @@ READ_ALSO_RE = re.compile(
     r"^\s*(?:read (?:also|more|next)|see also|also read|related|(?:à |a )?lire aussi|lire la suite|voir aussi|"
     r"lesen sie auch|mehr zum thema|auch interessant|lee también|leer más|leggi anche|lees ook|leia também|"
     r"czytaj też|czytaj także)\s*[:：»>-]",
+    re.I,
+)
+PREV_NEXT_RE = re.compile(
+    r"^(?:previous|next|prev|older|newer) (?:post|article|story|entry)|^(?:article|billet) (?:précédent|suivant)|"
+    r"^(?:vorheriger|nächster) (?:artikel|beitrag)|^(?:artículo|entrada) (?:anterior|siguiente)|"
+    r"^articolo (?:precedente|successivo)|^(?:vorig|volgend) artikel"
+)
+SOCIAL_WORDS_RE = re.compile(
+    r"facebook|twitter|whatsapp|pinterest|linkedin|e-?mail|print|imprimer|drucken|reddit|telegram|tumblr|xing|"
+    r"messenger|copy link|copier le lien|link kopieren|share|shares|partager|partagez|teilen|compartir|condividi|"
+    r"delen|tweet|pin it|flipboard|pocket|mastodon|threads|bluesky|sms|mail|google|vk|line|weibo|wechat|on|this|"
+    r"article|cet|sur|auf|via|x|0|\d+",
     re.I,
 )
 _NON_WORD = re.compile(r"[\W_]+", re.U)
@@ -521,14 +536,12 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
             continue
         last = _elements(b.context)[-1]
         is_heading = b.tag in HEADING_TAGS or bool(last[2] & SECTION_TITLE_CLASSES)
-        if not is_heading:
-            continue
         t = norm_text(b.text)
-        if RELATED_HEADING_RE.match(t):
+        if RELATED_HEADING_RE.match(t):  # the whole line is a related-section title, whatever its tag
             section[i] = ("related-link", R_RELATED_HEADING)
             for j in _section_after(blocks, i):
                 section.setdefault(j, ("related-link", R_RELATED_HEADING))
-        elif COMMENT_HEADING_RE.match(t):
+        elif is_heading and COMMENT_HEADING_RE.match(t):
             section[i] = ("comment widget", R_COMMENT_HEADING)
 
     for i, b in enumerate(blocks):
@@ -579,12 +592,34 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
         if READ_ALSO_RE.match(text) and b.link_chars * 2 >= len(text):
             votes[i] = ("related-link", R_READ_ALSO)
             continue
+        nt = norm_text(text)
+        if len(text) <= 200 and PREV_NEXT_RE.match(nt):
+            if b.link_chars * 2 >= len(text) or len(nt.split()) <= 3:
+                votes[i] = ("related-link", R_PREV_NEXT)
+                # "Next post" alone on its line: the linked title that follows is the pointer
+                nxt = i + 1
+                if len(nt.split()) <= 3 and nxt < n and len(blocks[nxt].text) <= 150 and \
+                        blocks[nxt].link_chars * 2 >= len(blocks[nxt].text) and not evs[nxt].specific:
+                    section.setdefault(nxt, ("related-link", R_PREV_NEXT))
+                continue
+        if _is_share_text(text):
+            votes[i] = ("other", R_SHARE_TEXT)
+            continue
         if ev.ad_container and len(text.split()) <= 6:
             votes[i] = ("ad shortcode", R_AD_CONTAINER)
             continue
         if ev.weak_other and not ev.in_article and not ev.article_part:
             votes[i] = ("other", R_OTHER_WEAK)
     return votes
+
+
+def _is_share_text(text: str) -> bool:
+    """A line of share buttons: 'Partager FacebookTwitterWhatsAppPinterestImprimer'."""
+    if len(text) > 160 or not re.search(r"facebook|twitter|whatsapp|pinterest|linkedin", text, re.I):
+        return False
+    rest = SOCIAL_WORDS_RE.sub("", text)
+    rest = _NON_WORD.sub("", rest)
+    return len(rest) <= 0.15 * len(text)
 
 
 def _section_after(blocks: list[Block], i: int) -> list[int]:
