@@ -152,7 +152,10 @@ def _combine_one(block: Block, d, a) -> tuple[str | None, str | None]:
 
 def _unmatched(blocks, labels, rules, dom, ann, body_chars) -> None:
     """Lines no rule labelled, outside the annotated article, on a page whose annotation
-    holds the whole article and was found: ``other``."""
+    holds the whole article and was found: ``other``. "Outside" means before the headline /
+    first body line, or after the last body line AND after the last related-link / comment
+    widget line (comment threads and related lists without known markup sit between the
+    article and the site footer)."""
     body_idx = [i for i, lab in enumerate(labels) if lab == "body" and rules[i] and "ann" in rules[i]]
     if not body_idx:
         return
@@ -160,6 +163,12 @@ def _unmatched(blocks, labels, rules, dom, ann, body_chars) -> None:
     if matched < MIN_BODY_COVERAGE * body_chars:
         return
     first, last = body_idx[0], body_idx[-1]
+    # After the article, comment threads and related lists often carry no markup we know;
+    # only the zone after the last related/comment evidence is taken to be site footer.
+    for i in range(len(labels) - 1, last, -1):
+        if labels[i] in ("related-link", "comment widget"):
+            last = i
+            break
     heads = [i for i, lab in enumerate(labels) if lab == "headline" and blocks[i].tag != "title"]
     start = min([first] + [h for h in heads if h < first])
     from .dom_rules import _evidence  # internal: same evidence the DOM rules used

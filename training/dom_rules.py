@@ -152,7 +152,8 @@ AD_LABEL_TEXTS = frozenset(
     story continues below advertisement|article continues below|continue reading below|advertisement continue reading below|
     scroll to continue with content|skip advertisement|ad feedback|report this ad|close ad|la suite après cette publicité|
     la suite après la publicité|weiterlesen nach der anzeige|artikel wird unter der anzeige fortgesetzt|
-    lesen sie nach der anzeige weiter|advertisement scroll to continue|sponsored links|anuncio|publicidade
+    lesen sie nach der anzeige weiter|advertisement scroll to continue|sponsored links|anuncio|publicidade|passer la publicité|skip ad|skip advertisement|werbung überspringen|saltar publicidad|
+    saltar anuncio|salta pubblicità|advertisement skip|publicité passer la publicité
     """.replace("\n", "").split("|")
 )
 AD_LABEL_TEXTS = frozenset(t.strip() for t in AD_LABEL_TEXTS if t.strip())
@@ -166,7 +167,8 @@ RELATED_HEADING_RE = re.compile(
     r"trending(?: now| stories| articles)?|latest (?:news|posts|articles|stories)|recent (?:posts|articles|stories)|"
     r"see also|further reading|also read|don t miss|up next|more like this|what to read next|"
     r"(?:à |a )?lire aussi|sur le même sujet|sur le meme sujet|articles? (?:liés|similaires|connexes|récents|recents)|"
-    r"dans la même rubrique|pour approfondir|vous pourriez aussi aimer|vous aimerez peut être aussi|"
+    r"dans la même rubrique|pour approfondir|la rédaction vous conseille|nos lecteurs ont aussi lu|"
+    r"vous pourriez aussi aimer|vous aimerez peut être aussi|"
     r"ces articles pourraient vous intéresser|à suivre|a suivre|à découvrir aussi|a decouvrir aussi|à voir aussi|"
     r"vous aimerez aussi|vous aimerez aussi ces articles|derniers articles|les plus lus|"
     r"ähnliche (?:artikel|beiträge|themen)|mehr zum thema|das könnte sie auch interessieren|weitere artikel|"
@@ -192,7 +194,7 @@ COMMENT_HEADING_RE = re.compile(
 READ_ALSO_RE = re.compile(
     r"^\s*(?:read (?:also|more|next)|see also|also read|related|(?:à |a )?lire aussi|lire la suite|voir aussi|"
     r"lesen sie auch|mehr zum thema|auch interessant|lee también|leer más|leggi anche|lees ook|leia também|"
-    r"czytaj też|czytaj także)\s*[:：»>-]",
+    r"czytaj też|czytaj także)(?:\s*[:：»>-]|\s+\S)",
     re.I,
 )
 PREV_NEXT_RE = re.compile(
@@ -206,6 +208,11 @@ SOCIAL_WORDS_RE = re.compile(
     r"delen|tweet|pin it|flipboard|pocket|mastodon|threads|bluesky|sms|mail|google|vk|line|weibo|wechat|on|this|"
     r"article|cet|sur|auf|via|x|0|\d+",
     re.I,
+)
+COMMENT_COUNT_RE = re.compile(
+    r"^(?:(?:read|view|show|see|lire|voir|afficher|alle) (?:all |the |les |tous les )?)?\d+ "
+    r"(?:comments?|commentaires?|kommentare?|comentarios?|commenti|reacties|komentarzy|komentáře|responses|replies)"
+    r"(?: anzeigen| lesen)?$"
 )
 _NON_WORD = re.compile(r"[\W_]+", re.U)
 _SECTION_MAX_BLOCKS = 30
@@ -541,7 +548,7 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
             section[i] = ("related-link", R_RELATED_HEADING)
             for j in _section_after(blocks, i):
                 section.setdefault(j, ("related-link", R_RELATED_HEADING))
-        elif is_heading and COMMENT_HEADING_RE.match(t):
+        elif (is_heading and COMMENT_HEADING_RE.match(t)) or COMMENT_COUNT_RE.match(t):
             section[i] = ("comment widget", R_COMMENT_HEADING)
 
     for i, b in enumerate(blocks):
