@@ -54,6 +54,18 @@ def _line_tokens(line: str) -> list[str]:
     return tokens
 
 
+def _token_hashes_reference(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`token_hashes` one line and one token at a time (the definition; slow)."""
+    crc = zlib.crc32
+    mask = N_BUCKETS - 1
+    indices: list[int] = []
+    indptr = np.zeros(len(lines) + 1, dtype=np.int64)
+    for i, line in enumerate(lines):
+        indices.extend(crc(t.encode("utf-8", "surrogatepass")) & mask for t in _line_tokens(line))
+        indptr[i + 1] = len(indices)
+    return indptr, np.asarray(indices, dtype=np.int32)
+
+
 def token_hashes(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Hash the lexical tokens of each line into bucket indices.
 
@@ -68,15 +80,17 @@ def token_hashes(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         Line ``i``'s buckets are ``indices[indptr[i]:indptr[i + 1]]`` (CSR layout).
     indices : ndarray of int32
         Bucket indices in ``[0, N_BUCKETS)``; a bucket may repeat within a line.
+
+    Notes
+    -----
+    The result is exactly that of hashing :func:`_line_tokens` with :func:`zlib.crc32`, but
+    computed over the whole batch at once (see :mod:`boilerline.features._fasttokens`): the tokens
+    are never built as strings.
     """
-    crc = zlib.crc32
-    mask = N_BUCKETS - 1
-    indices: list[int] = []
-    indptr = np.zeros(len(lines) + 1, dtype=np.int64)
-    for i, line in enumerate(lines):
-        indices.extend(crc(t.encode("utf-8", "surrogatepass")) & mask for t in _line_tokens(line))
-        indptr[i + 1] = len(indices)
-    return indptr, np.asarray(indices, dtype=np.int32)
+    from ._fasttokens import fast_token_hashes
+
+    out = fast_token_hashes(lines)
+    return out if out is not None else _token_hashes_reference(lines)
 
 
 def token_matrix(lines: Sequence[str]):

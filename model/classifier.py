@@ -194,14 +194,16 @@ class LineClassifier:
     def _stage1(self, dense: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
         a = self._a
         h = dense @ a["s1_W0d"]
-        counts = np.diff(indptr)
         if len(indices):
-            rows = a["s1_W0h"][indices]
-            rows *= np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts).astype(np.float32)[:, None]
-            starts = np.minimum(indptr[:-1], len(indices) - 1)
-            hashed = np.add.reduceat(rows, starts, axis=0)
-            hashed[counts == 0] = 0.0  # reduceat gives a row, not zero, for empty segments
-            h += hashed
+            # Each line's hashed tokens, weighted 1/sqrt(count), times the hashed-token weights:
+            # a sparse (n_lines x N_BUCKETS) @ dense product.  SciPy's CSR kernel does it without
+            # materialising a row of weights per token (that gather was the costliest step).
+            from scipy.sparse import csr_matrix
+
+            counts = np.diff(indptr)
+            weights = np.repeat((1.0 / np.sqrt(np.maximum(counts, 1))).astype(np.float32), counts)
+            W0h = a["s1_W0h"]
+            h += csr_matrix((weights, indices, indptr), shape=(len(indptr) - 1, W0h.shape[0])) @ W0h
         h += a["s1_b0"]
         return _softmax(_relu(h) @ a["s1_W1"] + a["s1_b1"])
 

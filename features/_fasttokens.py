@@ -1,0 +1,206 @@
+"""The lexical tokens of :mod:`boilerline.features.tokens`, hashed for a whole batch at once.
+
+:func:`boilerline.features.tokens._line_tokens` builds about a dozen small strings per line and
+hashes each with ``zlib.crc32``: a dozen Python-level calls per line, which made token hashing
+the slowest step of labelling.  Here no token string is built.  CRC-32 is linear over GF(2):
+the CRC of a message is the XOR of one table entry per byte, chosen by the byte's value and
+its distance from the message's end, XORed with a constant for the message length.  Every
+token is a fixed prefix ("w:", "c:", ...) followed by one or more spans of the batch's
+case-folded text (words, the line's opening characters), so its CRC is a handful of numpy
+gathers and a ``bitwise_xor.reduceat`` over the spans' UTF-8 bytes.
+
+The result is bit-for-bit that of the per-line definition; ``tests/test_speed_equivalence.py``
+checks it.  :func:`fast_token_hashes` returns ``None`` for the one input it does not handle
+(a line containing ``"\\n"``), and the caller falls back to the definition.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+from .tokens import (
+    DIGITS_RE,
+    HEAD_CHARS,
+    HEAD_WORDS,
+    MAX_WORD_CHARS,
+    N_BUCKETS,
+    TAIL_CHARS,
+    TRIGRAM_CHARS,
+    WHOLE_LINE_MAX_CHARS,
+    WORD_RE,
+)
+
+#: Longest token in bytes ("l:" and 40 four-byte code points) is below this.
+_MAX_BYTES = 256
+_PREFIXES = ("w:", "p0:", "p1:", "b:", "e:", "l:", "c:")
+
+
+@lru_cache(maxsize=1)
+def _crc_tables() -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """``Z[d * 256 + b]``: CRC contribution of byte ``b`` followed by ``d`` bytes; per-prefix bases.
+
+    ``crc32(m) = K[len(m)] ^ XOR_i Z[len(m) - 1 - i][m[i]]`` with ``K[n] = crc32(b"\\0" * n)``.
+    ``base[prefix][n]`` folds ``K[n]`` and the prefix's bytes in, for a token of ``n`` bytes.
+    """
+    step = np.array([zlib.crc32(bytes([b])) ^ zlib.crc32(b"\0") for b in range(256)], dtype=np.uint32)
+    Z = np.empty((_MAX_BYTES, 256), dtype=np.uint32)
+    Z[0] = step
+    for d in range(1, _MAX_BYTES):
+        prev = Z[d - 1]
+        Z[d] = step[prev & 0xFF] ^ (prev >> 8)
+    K = np.array([zlib.crc32(bytes(n)) for n in range(_MAX_BYTES)], dtype=np.uint32)
+    base = {}
+    for p in _PREFIXES:
+        pb = p.encode("ascii")
+        b = K.copy()
+        for n in range(len(pb), _MAX_BYTES):
+            for j, byte in enumerate(pb):
+                b[n] ^= Z[n - 1 - j, byte]
+        base[p] = b
+    return Z.ravel(), base
+
+
+@lru_cache(maxsize=1)
+def _word_table() -> np.ndarray:
+    """``table[cp]`` is True when code point ``cp`` is a ``\\w`` character for ``re``."""
+    cps = np.arange(0x110000, dtype=np.uint32)
+    cps[0xD800:0xE000] = 0x20  # lone surrogates are not word characters
+    text = cps.tobytes().decode("utf-32-le")
+    table = np.zeros(0x110000, dtype=bool)
+    for m in WORD_RE.finditer(text):
+        table[m.start():m.end()] = True
+    return table
+
+
+def _span_xor(U, boff, Z, a, b, extra):
+    """XOR of the CRC contributions of the bytes of code point spans ``[a, b)``.
+
+    Each span ends ``extra`` bytes before the end of its token.  Returns (xor, n_bytes).
+    """
+    ba = boff[a]
+    ln = boff[b] - ba
+    if not len(ln):
+        return np.zeros(0, dtype=np.uint32), ln
+    seg = np.cumsum(ln) - ln
+    tot = int(ln.sum())
+    idx = np.arange(tot, dtype=np.int64) - np.repeat(seg - ba, ln)
+    dist = np.repeat(boff[b] - 1 + extra, ln) - idx
+    contrib = Z[(dist << 8) + U[idx]]
+    return np.bitwise_xor.reduceat(contrib, seg), ln
+
+
+def fast_token_hashes(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Same result as ``tokens._token_hashes_reference``; ``None`` if a line holds ``"\\n"``."""
+    n = len(lines)
+    if n == 0:
+        return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    low = DIGITS_RE.sub("0", "\n".join(lines).casefold())
+    cps = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    nl = np.flatnonzero(cps == 10)
+    if len(nl) != n - 1:
+        return None
+    Z, base = _crc_tables()
+    U = np.frombuffer(low.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    if len(U) == len(cps):
+        boff = np.arange(len(cps) + 1, dtype=np.int64)
+    else:
+        nb = 1 + (cps >= 0x80).astype(np.int64) + (cps >= 0x800) + (cps >= 0x10000)
+        boff = np.zeros(len(cps) + 1, dtype=np.int64)
+        np.cumsum(nb, out=boff[1:])
+    starts = np.zeros(n, dtype=np.int64)
+    starts[1:] = nl + 1
+    ends = np.empty(n, dtype=np.int64)
+    ends[:-1] = nl
+    ends[-1] = len(cps)
+    L = ends - starts
+
+    # word runs (\w+), which never cross a line break
+    w8 = _word_table()[cps].view(np.int8)
+    d = np.diff(w8, prepend=np.int8(0), append=np.int8(0))
+    rs = np.flatnonzero(d == 1)
+    re_ = np.flatnonzero(d == -1)
+    first = np.searchsorted(rs, starts)
+    nruns = np.searchsorted(rs, ends) - first
+
+    # how many tokens of each kind each line has, and where they go
+    nh = np.minimum(np.minimum(np.searchsorted(rs, starts + HEAD_CHARS) - first, nruns), HEAD_WORDS)
+    c_p = np.minimum(nh, 2)
+    c_b = (nh >= 2).astype(np.int64)
+    last = np.maximum(first + nruns - 1, 0)
+    tail_start = np.maximum(starts, ends - TAIL_CHARS)
+    c_e = ((nruns > 0) & (re_[last] > tail_start)).astype(np.int64) if len(rs) else np.zeros(n, dtype=np.int64)
+    c_l = (L <= WHOLE_LINE_MAX_CHARS).astype(np.int64)
+    c_c = np.maximum(np.minimum(L, TRIGRAM_CHARS) - 2, 0)
+    o_p = nh
+    o_b = o_p + c_p
+    o_e = o_b + c_b
+    o_l = o_e + c_e
+    o_c = o_l + c_l
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(o_c + c_c, out=indptr[1:])
+    out = np.empty(int(indptr[-1]), dtype=np.uint32)
+    row0 = indptr[:-1]
+
+    # head words: "w:" tokens, then "p0:"/"p1:" for the first two, then the "b:" pair
+    hline = np.repeat(np.arange(n), nh)
+    hk = np.arange(len(hline)) - np.repeat(np.cumsum(nh) - nh, nh)
+    r = first[hline] + hk
+    ha = rs[r]
+    hb = np.minimum(np.minimum(re_[r], starts[hline] + HEAD_CHARS), ha + MAX_WORD_CHARS)
+    hx, hl = _span_xor(U, boff, Z, ha, hb, 0)
+    out[row0[hline] + hk] = base["w:"][2 + hl] ^ hx
+    for k, prefix in ((0, "p0:"), (1, "p1:")):
+        sel = hk == k
+        out[row0[hline[sel]] + o_p[hline[sel]] + k] = base[prefix][3 + hl[sel]] ^ hx[sel]
+    w0 = np.flatnonzero((hk == 0) & (nh[hline] >= 2))
+    w1 = w0 + 1
+    x0, _ = _span_xor(U, boff, Z, ha[w0], hb[w0], hl[w1] + 1)
+    space = Z[(hl[w1] << 8) + 0x20]
+    bl = hline[w0]
+    out[row0[bl] + o_b[bl]] = base["b:"][2 + hl[w0] + 1 + hl[w1]] ^ x0 ^ space ^ hx[w1]
+
+    # "e:" the last word, when it reaches into the last TAIL_CHARS characters
+    el = np.flatnonzero(c_e)
+    lr = last[el]
+    eb = re_[lr]
+    ea = np.maximum(np.maximum(rs[lr], ends[el] - TAIL_CHARS), eb - MAX_WORD_CHARS)
+    ex, elen = _span_xor(U, boff, Z, ea, eb, 0)
+    out[row0[el] + o_e[el]] = base["e:"][2 + elen] ^ ex
+
+    # "l:" the words of a short line joined by single spaces
+    ll = np.flatnonzero(c_l)
+    cnt = nruns[ll]
+    wline = np.repeat(ll, cnt)
+    wr = np.repeat(first[ll], cnt) + (np.arange(len(wline)) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+    wlen = boff[re_[wr]] - boff[rs[wr]]
+    gstart = np.cumsum(cnt) - cnt
+    excl = np.cumsum(wlen + 1) - (wlen + 1)
+    before = excl - excl[np.repeat(gstart, cnt)]  # bytes before the word in its token
+    total = np.zeros(len(ll), dtype=np.int64)
+    has = cnt > 0
+    if len(wline):
+        total[has] = np.add.reduceat(wlen + 1, gstart[has]) - 1
+    extra = np.repeat(total, cnt) - before - wlen
+    wx, _ = _span_xor(U, boff, Z, rs[wr], re_[wr], extra)
+    not_last = np.ones(len(wline), dtype=bool)
+    if len(wline):
+        not_last[gstart[has] + cnt[has] - 1] = False
+    wx[not_last] ^= Z[((extra[not_last] - 1) << 8) + 0x20]
+    content = np.zeros(len(ll), dtype=np.uint32)
+    if len(wline):
+        content[has] = np.bitwise_xor.reduceat(wx, gstart[has])
+    out[row0[ll] + o_l[ll]] = base["l:"][2 + total] ^ content
+
+    # "c:" character trigrams of the opening
+    cline = np.repeat(np.arange(n), c_c)
+    ci = np.arange(len(cline)) - np.repeat(np.cumsum(c_c) - c_c, c_c)
+    ca = starts[cline] + ci
+    cx, clen = _span_xor(U, boff, Z, ca, ca + 3, 0)
+    out[row0[cline] + o_c[cline] + ci] = base["c:"][2 + clen] ^ cx
+
+    return indptr, (out & np.uint32(N_BUCKETS - 1)).astype(np.int32)
