@@ -98,14 +98,15 @@ def load_documents(dataset_dir: Path, corpus: Path | None = None) -> Documents:
         build_corpus(corpus, dataset_dir)
     ds = load_from_disk(str(dataset_dir))
     cols = ds.column_names
+    data = ds.to_dict()  # plain lists: datasets' column objects do not concatenate
     n = len(ds)
     return Documents(
-        lines=ds["lines"],
-        labels=ds["labels"],
-        sites=ds["site"] if "site" in cols else [f"doc{i}" for i in range(n)],
-        languages=ds["language"] if "language" in cols else ["unk"] * n,
-        sources=ds["source"] if "source" in cols else ["user"] * n,
-        renderings=ds["rendering"] if "rendering" in cols else ["given"] * n,
+        lines=data["lines"],
+        labels=data["labels"],
+        sites=data["site"] if "site" in cols else [f"doc{i}" for i in range(n)],
+        languages=data["language"] if "language" in cols else ["unk"] * n,
+        sources=data["source"] if "source" in cols else ["user"] * n,
+        renderings=data["rendering"] if "rendering" in cols else ["given"] * n,
     )
 
 
