@@ -127,6 +127,18 @@ def window_means(
     return np.hstack(blocks).astype(np.float32), tuple(out_names)
 
 
+def _decayed_scan(P: np.ndarray, pos: np.ndarray, decay: float) -> np.ndarray:
+    """``y[i] = P[i] + decay * y[i - 1]``, restarting where ``pos`` (index in the document) is 0."""
+    y = np.array(P, dtype=np.float64)
+    step = 1
+    longest = int(pos.max()) + 1 if len(pos) else 0
+    while step < longest:
+        reach = (pos[step:] >= step)[:, None]
+        y[step:] += np.where(reach, (decay ** step) * y[:-step], 0.0)
+        step *= 2
+    return y
+
+
 def running_summaries(
     P: np.ndarray,
     names: Sequence[str],
@@ -140,20 +152,22 @@ def running_summaries(
     """
     n, k = P.shape
     doc = _doc_index(doc_lengths, n)
+    # acc[i] = P[i] + decay * acc[i - 1] within a document, as a parallel prefix scan
+    # (log2 of the longest document numpy steps instead of a Python step per line);
+    # ``before`` is the forward scan shifted down one line, ``after`` the backward one up.
+    new_doc = np.ones(n, dtype=bool)
+    new_doc[1:] = doc[1:] != doc[:-1]
+    starts = np.flatnonzero(new_doc)
+    pos = np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n))) if n else np.zeros(0, dtype=np.int64)
+    lengths = np.diff(np.append(starts, n)) if n else np.zeros(0, dtype=np.int64)
+    rpos = np.repeat(lengths, lengths) - 1 - pos  # lines after this one in its document
+    fwd = _decayed_scan(P, pos, decay)
+    bwd = _decayed_scan(P[::-1], rpos[::-1], decay)[::-1]
     before = np.zeros((n, k))
     after = np.zeros((n, k))
-    acc = np.zeros(k)
-    for i in range(n):
-        if i and doc[i] != doc[i - 1]:
-            acc = np.zeros(k)
-        before[i] = acc
-        acc = decay * acc + P[i]
-    acc = np.zeros(k)
-    for i in range(n - 1, -1, -1):
-        if i < n - 1 and doc[i] != doc[i + 1]:
-            acc = np.zeros(k)
-        after[i] = acc
-        acc = decay * acc + P[i]
+    if n:
+        before[1:] = np.where((pos[1:] > 0)[:, None], fwd[:-1], 0.0)
+        after[:-1] = np.where((rpos[:-1] > 0)[:, None], bwd[1:], 0.0)
     scale = 1.0 - decay
     out_names = tuple(f"before_{c}" for c in names) + tuple(f"after_{c}" for c in names)
     return (np.hstack([before, after]) * scale).astype(np.float32), out_names

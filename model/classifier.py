@@ -17,11 +17,12 @@ needs neither scikit-learn nor pickle and starts fast.
 
 from __future__ import annotations
 
+from itertools import compress
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from boilerline.features import extract_features, running_summaries, shift_within_documents
+from boilerline.features import extract_features, running_summaries
 
 #: Documents longer than this many non-blank lines are labelled in windows of this size,
 #: which bounds memory; features near a window edge see less context.
@@ -51,15 +52,15 @@ def _split_blank(lines: Sequence[str]) -> tuple[list[str], np.ndarray]:
     TypeError
         If an item is not a string (a label per line cannot be given for it).
     """
-    kept, where = [], []
-    for i, line in enumerate(lines):
-        if not isinstance(line, str):
-            raise TypeError(f"line {i} is a {type(line).__name__}, not a str")
-        stripped = line.strip()
-        if stripped:
-            kept.append(stripped)
-            where.append(i)
-    return kept, np.asarray(where, dtype=np.int64)
+    try:
+        stripped = list(map(str.strip, lines))
+    except TypeError:  # not all str: find the first offender for the message
+        for i, line in enumerate(lines):
+            if not isinstance(line, str):
+                raise TypeError(f"line {i} is a {type(line).__name__}, not a str") from None
+        raise
+    nonblank = np.fromiter(map(bool, stripped), dtype=bool, count=len(stripped))
+    return list(compress(stripped, nonblank)), np.flatnonzero(nonblank).astype(np.int64)
 
 
 def stage2_inputs(
@@ -76,13 +77,27 @@ def stage2_inputs(
     labels : sequence of str
     doc_lengths : sequence of int
     """
-    blocks = [P]
-    for off in STAGE2_OFFSETS:
-        shifted, exists = shift_within_documents(P, off, doc_lengths)
-        blocks += [shifted, exists[:, None]]
+    n, k = P.shape
     summaries, _ = running_summaries(P, list(labels), doc_lengths)
-    blocks += [summaries, own]
-    return np.hstack(blocks).astype(np.float32)
+    # One preallocated float32 matrix, filled block by block (same columns as an hstack of
+    # P, [shift_within_documents(P, off), exists] per offset, summaries, own).
+    Z = np.zeros((n, k + len(STAGE2_OFFSETS) * (k + 1) + summaries.shape[1] + own.shape[1]), dtype=np.float32)
+    Z[:, :k] = P
+    lengths = np.asarray(doc_lengths, dtype=np.int64)
+    if sum(doc_lengths) != n:
+        raise ValueError(f"doc_lengths add up to {sum(doc_lengths)}, not to the {n} rows given")
+    pos = np.arange(n) - np.repeat(np.cumsum(lengths) - lengths, lengths)  # index in its document
+    rpos = np.repeat(lengths, lengths) - 1 - pos  # lines after it in its document
+    col = k
+    for off in STAGE2_OFFSETS:
+        exists = pos >= -off if off < 0 else rpos >= off
+        rows = np.flatnonzero(exists)
+        Z[rows, col:col + k] = P[rows + off]
+        Z[:, col + k] = exists
+        col += k + 1
+    Z[:, col:col + summaries.shape[1]] = summaries
+    Z[:, col + summaries.shape[1]:] = own
+    return Z
 
 
 class LineClassifier:

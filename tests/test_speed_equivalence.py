@@ -114,3 +114,63 @@ def test_stage1_equals_per_line_sum(docs):
     got = clf._stage1(dense, batch.indptr, batch.indices)
     want = _stage1_reference(clf._a, dense, batch.indptr, batch.indices)
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+# -- running summaries and the second stage's input ----------------------------------------------
+def _running_summaries_reference(P, doc_lengths, decay=0.7):
+    n, k = P.shape
+    doc = np.repeat(np.arange(len(doc_lengths)), doc_lengths)
+    before, after = np.zeros((n, k)), np.zeros((n, k))
+    acc = np.zeros(k)
+    for i in range(n):
+        if i and doc[i] != doc[i - 1]:
+            acc = np.zeros(k)
+        before[i] = acc
+        acc = decay * acc + P[i]
+    acc = np.zeros(k)
+    for i in range(n - 1, -1, -1):
+        if i < n - 1 and doc[i] != doc[i + 1]:
+            acc = np.zeros(k)
+        after[i] = acc
+        acc = decay * acc + P[i]
+    return np.hstack([before, after]) * (1.0 - decay)
+
+
+@pytest.mark.parametrize("doc_lengths", [[1], [5], [3, 0, 1, 70], [1, 1, 1], [300, 2, 33, 1]])
+def test_running_summaries_equal_the_loop(doc_lengths):
+    from boilerline.features import running_summaries
+
+    rng = np.random.default_rng(len(doc_lengths))
+    P = rng.dirichlet(np.ones(4), size=sum(doc_lengths)).astype(np.float32)
+    got, names = running_summaries(P, ["a", "b", "c", "d"], doc_lengths)
+    assert names == ("before_a", "before_b", "before_c", "before_d", "after_a", "after_b", "after_c", "after_d")
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, _running_summaries_reference(P, doc_lengths), rtol=1e-5, atol=1e-7)
+
+
+def test_stage2_inputs_equal_the_stacked_blocks():
+    from boilerline.features import running_summaries, shift_within_documents
+    from boilerline.model.classifier import STAGE2_OFFSETS, stage2_inputs
+
+    doc_lengths = [4, 1, 0, 9, 2]
+    rng = np.random.default_rng(3)
+    P = rng.dirichlet(np.ones(len(LABELS)), size=sum(doc_lengths)).astype(np.float32)
+    own = rng.normal(size=(sum(doc_lengths), 5)).astype(np.float32)
+    blocks = [P]
+    for off in STAGE2_OFFSETS:
+        shifted, exists = shift_within_documents(P, off, doc_lengths)
+        blocks += [shifted, exists[:, None]]
+    blocks += [_running_summaries_reference(P, doc_lengths), own]
+    want = np.hstack(blocks).astype(np.float32)
+    got = stage2_inputs(P, own, LABELS, doc_lengths)
+    assert got.shape == want.shape and got.dtype == np.float32
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def test_split_blank_keeps_positions_and_refuses_non_strings():
+    from boilerline.model.classifier import _split_blank
+
+    kept, where = _split_blank(["  a ", "", " \t", "b", "\u3000c"])
+    assert kept == ["a", "b", "c"] and where.tolist() == [0, 3, 4] and where.dtype == np.int64
+    with pytest.raises(TypeError, match="line 1 is a int"):
+        _split_blank(["a", 3])
