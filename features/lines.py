@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain, count
 from typing import Sequence
 
 import numpy as np
@@ -39,6 +40,8 @@ HANDLE_RE = re.compile(r"[@#]\w+")
 # Digit groups; those with a separator (dates, times) or of four digits (years) count as dates.
 NUMBER_RE = re.compile(r"[0-9]+(?:[./:-][0-9]+)*")
 COPYRIGHT_RE = re.compile(r"[©(Cc](?:(?<=©)|(?<=\()[cC]\)|(?<=[Cc])opyright)")
+
+WORD_RE = re.compile(r"\w+")
 
 #: Lines at most this long are compared whole to the first line (title repetition).
 TITLE_MAX_CHARS = 400
@@ -82,46 +85,79 @@ def _segment_sum(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np
     return csum[ends] - csum[starts]
 
 
-def _is_date(match: re.Match) -> bool:
-    return match.end() - match.start() == 4 or not match.group().isdigit()
+def _date_mask(matches: list[str]) -> np.ndarray:
+    """Digit groups that count as dates: four digits (years), or with a separator (dates, times)."""
+    size = np.fromiter(map(len, matches), dtype=np.int64, count=len(matches))
+    digits = np.fromiter(map(str.isdigit, matches), dtype=bool, count=len(matches))
+    return (size == 4) | ~digits
+
+
+@lru_cache(maxsize=None)
+def _grouped(pattern: re.Pattern) -> re.Pattern:
+    """``pattern`` inside one capturing group, so that ``split`` returns the matches too."""
+    return re.compile(f"({pattern.pattern})", pattern.flags)
 
 
 def _regex_counts(
     pattern: re.Pattern, text: str, starts: np.ndarray, keep=None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per line, the number of matches of ``pattern`` (those ``keep`` accepts) and their characters."""
+    """Per line, the number of matches of ``pattern`` (those ``keep`` accepts) and their characters.
+
+    ``keep`` maps the list of matched strings to a boolean mask.  The matches are found with
+    one ``split`` (text between matches, then each match): the same left-to-right search as
+    ``finditer``, with no Python step per match; their offsets follow from the part lengths.
+    """
     n = len(starts)
-    pos, size = [], []
-    for m in pattern.finditer(text):
-        if keep is not None and not keep(m):
-            continue
-        pos.append(m.start())
-        size.append(m.end() - m.start())
-    if not pos:
+    parts = _grouped(pattern).split(text)
+    if len(parts) == 1:
         return np.zeros(n), np.zeros(n)
-    line = np.searchsorted(starts, np.asarray(pos), side="right") - 1
+    lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    pos = np.cumsum(lens)[0::2][:-1]  # a match starts where the text before it ends
+    size = lens[1::2]
+    if keep is not None:
+        ok = keep(parts[1::2])
+        pos, size = pos[ok], size[ok]
+        if not len(pos):
+            return np.zeros(n), np.zeros(n)
+    line = np.searchsorted(starts, pos, side="right") - 1
     return (
         np.bincount(line, minlength=n).astype(np.float64),
-        np.bincount(line, weights=np.asarray(size, dtype=np.float64), minlength=n),
+        np.bincount(line, weights=size.astype(np.float64), minlength=n),
     )
 
 
 def _char_class_block(lines: Sequence[str]):
+    """Code points, line bounds, class counts and word counts per line, and the class array.
+
+    Counting is one ``bincount`` over (line, class) pairs rather than a cumulative sum per
+    class; the ``\n`` between lines goes to a ninth, ignored class.
+    """
     cps, starts, ends = _codepoints(lines)
+    n = len(starts)
     table = _class_table()
-    classes = np.where(cps < 0x10000, table[np.minimum(cps, 0xFFFF)], _LETTER_OTHER)
-    counts = np.stack(
-        [_segment_sum((classes == k).astype(np.int64), starts, ends) for k in range(len(_CLASS_NAMES))],
-        axis=1,
-    ).astype(np.float64)
+    classes = table[np.minimum(cps, 0xFFFF)]
+    classes[cps >= 0x10000] = _LETTER_OTHER
+    line_of = np.repeat(np.arange(n, dtype=np.int64), ends - starts + 1)[: len(cps)]
+    k = len(_CLASS_NAMES) + 1
+    binned = classes.astype(np.int64)
+    binned[ends[:-1]] = len(_CLASS_NAMES)  # the separators
+    binned += line_of * k
+    counts = np.bincount(binned, minlength=n * k).reshape(n, k)[:, :-1].astype(np.float64)
     # Words: a letter/digit run starts where the previous code point is not one.
-    wordy = (classes <= _DIGIT).astype(np.int8)
-    word_start = np.empty_like(wordy)
+    wordy = classes <= _DIGIT
+    word_start = wordy.copy()
     if len(wordy):
-        word_start[0] = wordy[0]
-        word_start[1:] = (wordy[1:] == 1) & (wordy[:-1] == 0)
-    n_words = _segment_sum(word_start.astype(np.int64), starts, ends).astype(np.float64)
-    return cps, starts, ends, counts, n_words
+        word_start[1:] &= ~wordy[:-1]
+    n_words = np.bincount(line_of[word_start], minlength=n).astype(np.float64)
+    return cps, starts, ends, counts, n_words, classes, line_of
+
+
+@lru_cache(maxsize=1)
+def _separator_table() -> np.ndarray:
+    """``table[min(cp, len - 1)]`` is True for the code points of :data:`SEPARATORS`."""
+    table = np.zeros(max(map(ord, SEPARATORS)) + 2, dtype=bool)
+    table[[ord(c) for c in SEPARATORS]] = True
+    return table
 
 
 def _first_last(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -143,49 +179,104 @@ def _in_set(codes: np.ndarray, chars: str) -> np.ndarray:
     return np.isin(codes, np.array([ord(c) for c in chars], dtype=codes.dtype)).astype(np.float64)
 
 
-def _document_block(lines: Sequence[str], n_chars: np.ndarray) -> np.ndarray:
-    """Features of each line's place in its document: position, repetition, title overlap."""
+def _casefolded_keys(lines: Sequence[str]) -> list[str]:
+    """``line.strip().casefold()`` of every line, case-folded in one call over the joined text."""
+    stripped = list(map(str.strip, lines))
+    keys = "\n".join(stripped).casefold().split("\n")
+    if len(keys) != len(stripped):  # a line holds a line break: fold one by one
+        keys = [k.casefold() for k in stripped]
+    return keys
+
+
+def _document_blocks(lines: Sequence[str], n_chars: np.ndarray, doc_lengths: Sequence[int]) -> np.ndarray:
+    """Features of each line's place in its document: position, repetition, title overlap.
+
+    Computed for all documents of the batch at once; a document's title is its first line.
+    """
     n = len(lines)
-    index = np.arange(n, dtype=np.float64)
-    rel_pos = index / max(n - 1, 1)
-    keys = [line.strip().casefold() for line in lines]
-    counts: dict[str, int] = {}
-    for key in keys:
-        counts[key] = counts.get(key, 0) + 1
-    repeats = np.fromiter((counts[k] for k in keys), dtype=np.float64, count=n)
-    first_seen: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        first_seen.setdefault(key, i)
-    is_repeat_later = np.fromiter((first_seen[k] < i for i, k in enumerate(keys)), dtype=np.float64, count=n)
-    title = keys[0] if n else ""
-    title_words = set(re.findall(r"\w+", title)) if len(title) <= TITLE_MAX_CHARS else set()
+    lengths = np.asarray(doc_lengths, dtype=np.int64)
+    lengths = lengths[lengths > 0]
+    dstart = np.cumsum(lengths) - lengths
+    doc = np.repeat(np.arange(len(lengths)), lengths)
+    first = dstart[doc]
+    size = lengths[doc]
+    rows = np.arange(n)
+    index = (rows - first).astype(np.float64)
+    rel_pos = index / np.maximum(size - 1, 1)
+    keys = _casefolded_keys(lines)
+    key_len = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+
+    # repetition within the document: a key's id is its first position in the batch
+    seen: dict[str, int] = {}
+    key_id = np.fromiter(map(seen.setdefault, keys, count()), dtype=np.int64, count=n)
+    _, first_at, inverse, counts = np.unique(
+        doc * n + key_id, return_index=True, return_inverse=True, return_counts=True
+    )
+    inverse = inverse.reshape(-1)
+    repeats = counts[inverse].astype(np.float64)
+    is_repeat_later = (first_at[inverse] < rows).astype(np.float64)
+
+    # overlap with the title: Jaccard of word sets, and containment either way
+    eligible = (key_len > 0) & (key_len <= TITLE_MAX_CHARS)
+    cand = np.flatnonzero(eligible)
+    word_lists = list(map(WORD_RE.findall, map(keys.__getitem__, cand.tolist())))
+    n_words = np.fromiter(map(len, word_lists), dtype=np.int64, count=len(cand))
+    words = list(chain.from_iterable(word_lists))
+    vocab: dict[str, int] = {}
+    word_id = np.fromiter(map(vocab.setdefault, words, count()), dtype=np.int64, count=len(words))
+    m = len(words) + 1
+    pairs = np.unique(np.repeat(cand, n_words) * m + word_id)  # distinct (line, word), by line
+    pair_line, pair_word = pairs // m, pairs % m
+    n_distinct = np.bincount(pair_line, minlength=n)
+    title = dstart[doc]
+    title_keys = pairs[title[pair_line] == pair_line]
+    hit = np.zeros(len(pairs), dtype=bool)
+    if len(title_keys):
+        probe = title[pair_line] * m + pair_word
+        at = np.minimum(np.searchsorted(title_keys, probe), len(title_keys) - 1)
+        hit = title_keys[at] == probe
+    inter = np.bincount(pair_line[hit], minlength=n)
+    title_words = n_distinct[title]
+    scored = eligible & (title_words > 0)
     overlap = np.zeros(n)
+    jac = scored & (n_distinct > 0)
+    overlap[jac] = inter[jac] / (n_distinct[jac] + title_words[jac] - inter[jac])
     contains = np.zeros(n)
-    if title_words:
-        for i, key in enumerate(keys):
-            if len(key) > TITLE_MAX_CHARS or not key:
-                continue
-            words = set(re.findall(r"\w+", key))
-            if words:
-                overlap[i] = len(words & title_words) / len(words | title_words)
-            contains[i] = float(key in title or (i > 0 and title in key and len(key) < 2 * len(title)))
-    chars_before = np.concatenate([[0.0], np.cumsum(n_chars)[:-1]])
-    total = max(float(n_chars.sum()), 1.0)
-    # Share of the document's longest run of prose: the article is where long lines cluster.
-    long_line = (n_chars >= 120).astype(np.float64)
-    kernel = np.ones(7)
-    long_density = np.convolve(long_line, kernel, mode="same")[:n] / 7.0
+    sel = np.flatnonzero(scored)
+    if len(sel):
+        ks = list(map(keys.__getitem__, sel.tolist()))
+        ts = list(map(keys.__getitem__, title[sel].tolist()))
+        key_in_title = np.fromiter(map(str.__contains__, ts, ks), dtype=bool, count=len(sel))
+        title_in_key = np.fromiter(map(str.__contains__, ks, ts), dtype=bool, count=len(sel))
+        contains[sel] = key_in_title | (
+            (index[sel] > 0) & title_in_key & (key_len[sel] < 2 * key_len[title[sel]])
+        )
+
+    # characters before the line, length against the longest, density of long lines
+    csum = np.cumsum(n_chars)
+    chars_before = csum - n_chars - (csum - n_chars)[first]
+    total = np.maximum(np.add.reduceat(n_chars, dstart)[doc], 1.0) if n else np.zeros(0)
+    longest = np.maximum(np.maximum.reduceat(n_chars, dstart)[doc], 1.0) if n else np.zeros(0)
+    # np.convolve(long_line, ones(7), "same")[:size] per document: the window is [i - 3, i + 3],
+    # shifted for documents shorter than the kernel as numpy's "same" mode centres it.
+    long_line = (n_chars >= 120).astype(np.int64)
+    lsum = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(long_line, out=lsum[1:])
+    centre = np.where(size >= 7, 3, (size - 1) // 2)
+    lo = first + np.clip(rows - first + centre - 6, 0, size)
+    hi = first + np.clip(rows - first + centre + 1, 0, size)
+    long_density = (lsum[hi] - lsum[lo]) / 7.0
     cols = [
         rel_pos,
         (index == 0).astype(np.float64),
-        (index == n - 1).astype(np.float64),
-        np.full(n, np.log1p(n)),
+        (index == size - 1).astype(np.float64),
+        np.log1p(size.astype(np.float64)),
         np.log1p(repeats),
         is_repeat_later,
         overlap,
         contains,
         chars_before / total,
-        n_chars / max(float(n_chars.max()), 1.0),
+        n_chars / longest,
         long_density,
     ]
     return np.stack(cols, axis=1)
@@ -214,31 +305,28 @@ def line_features(
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(LINE_FEATURE_NAMES)), dtype=np.float32), LINE_FEATURE_NAMES
-    cps, starts, ends, counts, n_words = _char_class_block(lines)
+    cps, starts, ends, counts, n_words, classes, line_of = _char_class_block(lines)
     n_chars = (ends - starts).astype(np.float64)
     safe = np.maximum(n_chars, 1.0)
     letters = counts[:, _UPPER] + counts[:, _LOWER] + counts[:, _LETTER_OTHER]
     cased = np.maximum(counts[:, _UPPER] + counts[:, _LOWER], 1.0)
     first, last = _first_last(cps, starts, ends)
-    text = "\n".join(lines)
+    text = "\n".join(lines)  # the same text as _codepoints joined
     sc_n, sc_chars = _regex_counts(SHORTCODE_RE, text, starts)
     ph_n, ph_chars = _regex_counts(PLACEHOLDER_RE, text, starts)
     url_n, url_chars = _regex_counts(URL_RE, text, starts)
     email_n, _ = _regex_counts(EMAIL_RE, text, starts)
     handle_n, _ = _regex_counts(HANDLE_RE, text, starts)
-    date_n, _ = _regex_counts(NUMBER_RE, text, starts, keep=_is_date)
+    date_n, _ = _regex_counts(NUMBER_RE, text, starts, keep=_date_mask)
     copy_n, _ = _regex_counts(COPYRIGHT_RE, text, starts)
     # Capitalised words: an upper-case letter right after a non-letter.
-    is_upper = np.zeros(len(cps) + 1, dtype=bool)
-    table = _class_table()
-    classes = np.where(cps < 0x10000, table[np.minimum(cps, 0xFFFF)], _LETTER_OTHER)
-    is_upper[:-1] = classes == _UPPER
-    prev_letter = np.zeros(len(cps), dtype=bool)
+    cap_start = classes == _UPPER
     if len(cps):
-        prev_letter[1:] = classes[:-1] <= _LETTER_OTHER
-    cap_start = (is_upper[:-1] & ~prev_letter).astype(np.int64)
-    n_cap_words = _segment_sum(cap_start, starts, ends).astype(np.float64)
-    sep_counts = _segment_sum(np.isin(cps, np.array([ord(c) for c in SEPARATORS], dtype=np.uint32)).astype(np.int64), starts, ends)
+        cap_start[1:] &= classes[:-1] > _LETTER_OTHER
+    n_cap_words = np.bincount(line_of[cap_start], minlength=n).astype(np.float64)
+    sep_table = _separator_table()
+    is_sep = sep_table[np.minimum(cps, len(sep_table) - 1)]
+    sep_counts = np.bincount(line_of[is_sep], minlength=n).astype(np.float64)
     words = np.maximum(n_words, 1.0)
     cols = [
         np.log1p(n_chars),
@@ -279,10 +367,7 @@ def line_features(
         doc_lengths = [n]
     if sum(doc_lengths) != n:
         raise ValueError(f"doc_lengths add up to {sum(doc_lengths)}, not to the {n} lines given")
-    bounds = np.concatenate([[0], np.cumsum(np.asarray(doc_lengths, dtype=np.int64))])
-    D = np.vstack(
-        [_document_block(lines[a:b], n_chars[a:b]) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-    )
+    D = _document_blocks(lines, n_chars, doc_lengths)
     return np.hstack([X, D]).astype(np.float32), LINE_FEATURE_NAMES
 
 

@@ -174,3 +174,111 @@ def test_split_blank_keeps_positions_and_refuses_non_strings():
     assert kept == ["a", "b", "c"] and where.tolist() == [0, 3, 4] and where.dtype == np.int64
     with pytest.raises(TypeError, match="line 1 is a int"):
         _split_blank(["a", 3])
+
+
+# -- per-line features ---------------------------------------------------------------------------
+def _document_block_reference(lines, n_chars):
+    """One document's position / repetition / title columns, a line at a time."""
+    from boilerline.features.lines import TITLE_MAX_CHARS
+
+    n = len(lines)
+    index = np.arange(n, dtype=np.float64)
+    keys = [line.strip().casefold() for line in lines]
+    counts = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    first_seen = {}
+    for i, key in enumerate(keys):
+        first_seen.setdefault(key, i)
+    title = keys[0]
+    title_words = set(re.findall(r"\w+", title)) if len(title) <= TITLE_MAX_CHARS else set()
+    overlap, contains = np.zeros(n), np.zeros(n)
+    if title_words:
+        for i, key in enumerate(keys):
+            if len(key) > TITLE_MAX_CHARS or not key:
+                continue
+            words = set(re.findall(r"\w+", key))
+            if words:
+                overlap[i] = len(words & title_words) / len(words | title_words)
+            contains[i] = float(key in title or (i > 0 and title in key and len(key) < 2 * len(title)))
+    long_line = (n_chars >= 120).astype(np.float64)
+    return np.stack([
+        index / max(n - 1, 1),
+        (index == 0).astype(np.float64),
+        (index == n - 1).astype(np.float64),
+        np.full(n, np.log1p(n)),
+        np.log1p([counts[k] for k in keys]),
+        np.array([first_seen[k] < i for i, k in enumerate(keys)], dtype=np.float64),
+        overlap,
+        contains,
+        np.concatenate([[0.0], np.cumsum(n_chars)[:-1]]) / max(float(n_chars.sum()), 1.0),
+        n_chars / max(float(n_chars.max()), 1.0),
+        np.convolve(long_line, np.ones(7), mode="same")[:n] / 7.0,
+    ], axis=1)
+
+
+def _with_title_variants(docs):
+    """Extra documents exercising the title columns: repeats, containment, short documents."""
+    title = "Breaking: the Council votes on the 2024 budget"
+    extra = [
+        [title, "The council votes", "breaking: the council votes on the 2024 budget", "Budget",
+         title + " - Example News", "x" * 130, "y" * 125, title, "", "Council"],
+        ["Only one line"], ["A title", "a title", "A TITLE!"],
+        ["z" * 401, "z" * 401, "words here"],
+        ["   ", "...", "title words", "---"],
+        ["t"] + ["q" * 120] * 5,
+    ]
+    return docs + extra
+
+
+def test_document_blocks_equal_the_per_document_loop(docs):
+    from boilerline.features.lines import _document_blocks
+
+    docs = _with_title_variants(docs)
+    lines, lengths = _flat(docs)
+    n_chars = np.array([len(x) for x in lines], dtype=np.float64)
+    got = _document_blocks(lines, n_chars, lengths + [0])
+    bounds = np.cumsum([0] + lengths)
+    want = np.vstack([
+        _document_block_reference(lines[a:b], n_chars[a:b]) for a, b in zip(bounds[:-1], bounds[1:]) if b > a
+    ])
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+
+
+def test_character_counts_equal_a_per_character_loop(docs):
+    from boilerline.features import LINE_FEATURE_NAMES, line_features
+    from boilerline.features import lines as L
+
+    lines, lengths = _flat(docs)
+    table = L._class_table()
+    cps, starts, ends, counts, n_words, classes, _ = L._char_class_block(lines)
+    X, _ = line_features(lines, lengths)
+    for i, line in enumerate(lines):
+        cls = [int(table[ord(c)]) if ord(c) < 0x10000 else L._LETTER_OTHER for c in line]
+        assert counts[i].tolist() == [cls.count(k) for k in range(len(L._CLASS_NAMES))], line
+        starts_word = [c <= L._DIGIT and (j == 0 or cls[j - 1] > L._DIGIT) for j, c in enumerate(cls)]
+        assert n_words[i] == sum(starts_word), line
+        words = max(sum(starts_word), 1)
+        caps = sum(c == L._UPPER and (j == 0 or cls[j - 1] > L._LETTER_OTHER) for j, c in enumerate(cls))
+        seps = sum(ch in L.SEPARATORS for ch in line)
+        np.testing.assert_allclose(X[i, LINE_FEATURE_NAMES.index("frac_capitalised_words")], caps / words, rtol=1e-6)
+        np.testing.assert_allclose(X[i, LINE_FEATURE_NAMES.index("separators_per_word")], seps / words, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["SHORTCODE_RE", "PLACEHOLDER_RE", "URL_RE", "EMAIL_RE", "HANDLE_RE",
+                                  "NUMBER_RE", "COPYRIGHT_RE"])
+def test_regex_counts_equal_finditer_per_line(docs, name):
+    from boilerline.features import lines as L
+
+    pattern = getattr(L, name)
+    lines, _ = _flat(docs)
+    lines = lines + ["2024-01-01 12 1999 3.14 12345", "[/x] [y a=1] {% if %} {{ a }} %%AD%% (c) ©"]
+    text = "\n".join(lines)
+    starts = np.cumsum([0] + [len(x) + 1 for x in lines[:-1]])
+    keep = L._date_mask if name == "NUMBER_RE" else None
+    n, chars = L._regex_counts(pattern, text, starts, keep=keep)
+    for i, line in enumerate(lines):
+        ms = [m.group() for m in pattern.finditer(line)]
+        if keep is not None:
+            ms = [m for m in ms if len(m) == 4 or not m.isdigit()]
+        assert (n[i], chars[i]) == (len(ms), sum(map(len, ms))), line
