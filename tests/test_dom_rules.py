@@ -171,3 +171,13 @@ def test_votes_align_with_blocks():
     assert len(votes) == len(blocks)
     assert all(v is None or (isinstance(v, tuple) and len(v) == 2) for v in votes)
     assert dom_votes([], None) == []
+
+
+def test_related_title_in_a_menu_is_not_a_section():
+    html = """<nav><h3>Trending</h3><ul><li><a href="/a">Shoes</a></li><li><a href="/b">Hats</a></li></ul></nav>
+    <div class="box"><h3>Read more</h3><ul><li><a href="/c">Another story title</a></li></ul></div>"""
+    v = votes_of(html)
+    assert v["Trending"] == ("other", "site-chrome") and v["Shoes"] == ("other", "site-chrome")
+    # a bare "Read more" labels its own line only
+    assert v["Read more"] == ("related-link", "related-heading-section")
+    assert v["Another story title"] is None

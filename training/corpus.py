@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_OUT",
     "MERGED_FRACTION",
     "MIN_BODY_COVERAGE",
+    "UNMATCHED_MAX_WORDS",
 ]
 
 DEFAULT_OUT = Path("data/processed/lines")
@@ -44,6 +45,8 @@ MERGED_FRACTION = 0.25
 #: ``unmatched-*`` rules fire only when annotation body matches cover this share of the
 #: annotated body's characters (the annotation was found on the page).
 MIN_BODY_COVERAGE = 0.6
+#: ``unmatched-*`` rules label only short lines (menus, buttons, footer links).
+UNMATCHED_MAX_WORDS = 12
 
 # rule-name prefixes: where a line's label came from
 DOM = "dom:"  # DOM rule alone
@@ -180,6 +183,8 @@ def _unmatched(blocks, labels, rules, dom, ann, body_chars) -> None:
             continue  # conflicting votes stay masked
         if start <= i <= last:
             continue  # inside the article span: captions, bylines, ads, "read also"...
+        if len(b.text.split()) > UNMATCHED_MAX_WORDS:
+            continue  # prose after the article is a comment or a teaser more often than chrome
         ev = _evidence(b)
         if ev.in_article or ev.article_part or ev.in_content:
             continue  # still inside the article's container: could be its signature, tags, ...

@@ -191,6 +191,8 @@ COMMENT_HEADING_RE = re.compile(
     r"deixe um comentário|(?:\d+ )?komentarze?|dodaj komentarz|コメント|评论|댓글"
     r")$"
 )
+#: Related titles that are as often a teaser's link or a menu entry: they label their own line only.
+WEAK_RELATED_HEADING_RE = re.compile(r"^(?:read (?:more|next)|see more|trending|latest|popular|recent|most)\b")
 READ_ALSO_RE = re.compile(
     r"^\s*(?:read (?:also|more|next)|see also|also read|related|(?:à |a )?lire aussi|lire la suite|voir aussi|"
     r"lesen sie auch|mehr zum thema|auch interessant|lee también|leer más|leggi anche|lees ook|leia também|"
@@ -210,7 +212,7 @@ SOCIAL_WORDS_RE = re.compile(
     re.I,
 )
 COMMENT_COUNT_RE = re.compile(
-    r"^(?:(?:read|view|show|see|lire|voir|afficher|alle) (?:all |the |les |tous les )?)?\d+ "
+    r"^(?:(?:read|view|show|see|lire|voir|afficher|alle) (?:all |the |les |tous les )?)?\d+ (?:more |autres )?"
     r"(?:comments?|commentaires?|kommentare?|comentarios?|commenti|reacties|komentarzy|komentáře|responses|replies)"
     r"(?: anzeigen| lesen)?$"
 )
@@ -545,9 +547,12 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
         is_heading = b.tag in HEADING_TAGS or bool(last[2] & SECTION_TITLE_CLASSES)
         t = norm_text(b.text)
         if RELATED_HEADING_RE.match(t):  # the whole line is a related-section title, whatever its tag
+            if _in_menu(b):
+                continue  # "Trending" / "More" entries of a navigation menu
             section[i] = ("related-link", R_RELATED_HEADING)
-            for j in _section_after(blocks, i):
-                section.setdefault(j, ("related-link", R_RELATED_HEADING))
+            if not WEAK_RELATED_HEADING_RE.match(t):
+                for j in _section_after(blocks, i):
+                    section.setdefault(j, ("related-link", R_RELATED_HEADING))
         elif (is_heading and COMMENT_HEADING_RE.match(t)) or COMMENT_COUNT_RE.match(t):
             section[i] = ("comment widget", R_COMMENT_HEADING)
 
@@ -618,6 +623,16 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
         if ev.weak_other and not ev.in_article and not ev.article_part:
             votes[i] = ("other", R_OTHER_WEAK)
     return votes
+
+
+def _in_menu(block: Block) -> bool:
+    """Inside ``nav``, a site ``header``, a ``.menu`` or ARIA navigation/banner."""
+    for tag, ids, classes, attrs in _elements(block.context):
+        if tag == "nav" or "menu" in classes or attrs & {"role=navigation", "role=banner", "role=menu", "role=menubar"}:
+            return True
+        if tag == "header" and not classes & ARTICLE_PART_CLASSES:
+            return True
+    return False
 
 
 def _is_share_text(text: str) -> bool:
