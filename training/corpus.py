@@ -417,7 +417,7 @@ def stats_markdown(stats: dict) -> str:
         out.append(f"| {lab} | {c} | {share} |")
     out.append("")
     out.append("| rule | lines | " + " | ".join(LABELS) + " |\n|---|---:|" + "---:|" * len(LABELS))
-    for rule, c in stats["per_rule"].items():
+    for rule, c in sorted(stats["per_rule"].items(), key=lambda kv: (-kv[1], kv[0])):
         row = stats["per_rule_label"].get(rule, {})
         out.append(f"| `{rule}` | {c} | " + " | ".join(str(row.get(lab, "")) for lab in LABELS) + " |")
     out.append("")
@@ -431,7 +431,7 @@ def stats_markdown(stats: dict) -> str:
         )
     out.append("")
     out.append("| language | pages | lines | labelled |\n|---|---:|---:|---:|")
-    for lang, v in stats["per_language"].items():
+    for lang, v in sorted(stats["per_language"].items(), key=lambda kv: (-kv[1].get("lines", 0), kv[0])):
         out.append(f"| {lang} | {v.get('docs', 0)} | {v.get('lines', 0)} | {v.get('labelled', 0)} |")
     out.append("")
     return "\n".join(out) + "\n"
