@@ -73,6 +73,10 @@ SUBCOMMANDS = [
      _add_corpus_stats),
     ("train", "train the line classifier", "train:main_train", None),
     ("evaluate", "evaluate a trained model", "evaluate:main_evaluate", None),
+    ("rule-sample", "print a stratified sample of auto-labelled lines with context, to judge by hand",
+     "rule_check:main_rule_sample", None),
+    ("rule-precision", "per-rule precision of the hand-judged sample (data/rule_check.tsv)",
+     "rule_check:main_rule_precision", None),
 ]
 
 
