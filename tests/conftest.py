@@ -65,5 +65,5 @@ def tiny_model_path(tmp_path_factory, labelled_pages) -> Path:
     root = tmp_path_factory.mktemp("tiny")
     Dataset.from_list(records).save_to_disk(str(root / "ds"))
     out = root / "tiny-model.npz"
-    train_model(root / "ds", out)
+    train_model(root / "ds", out, refit_all=True)
     return out

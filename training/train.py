@@ -64,6 +64,7 @@ class Documents:
     languages: list[str]
     sources: list[str]
     renderings: list[str]
+    doc_ids: list[str]
 
     def subset(self, index: Sequence[int]) -> "Documents":
         pick = lambda xs: [xs[i] for i in index]  # noqa: E731
@@ -107,6 +108,7 @@ def load_documents(dataset_dir: Path, corpus: Path | None = None) -> Documents:
         languages=data["language"] if "language" in cols else ["unk"] * n,
         sources=data["source"] if "source" in cols else ["user"] * n,
         renderings=data["rendering"] if "rendering" in cols else ["given"] * n,
+        doc_ids=data["doc_id"] if "doc_id" in cols else [str(i) for i in range(n)],
     )
 
 
@@ -115,12 +117,25 @@ def is_holdout_site(site: str) -> bool:
     return zlib.crc32(site.encode("utf-8")) % HOLDOUT_ONE_IN == 0
 
 
-def split_by_site(docs: Documents) -> tuple[list[int], list[int]]:
-    """Indices of training and held-out documents; a site is wholly on one side."""
+def split_by_site(docs: Documents, exclude_sites: frozenset[str] = frozenset()) -> tuple[list[int], list[int]]:
+    """Indices of training and held-out documents; a site is wholly on one side.
+
+    Sites in ``exclude_sites`` (those of the hand-labelled dev pages) are always held out.
+    """
     train, test = [], []
     for i, site in enumerate(docs.sites):
-        (test if is_holdout_site(site) else train).append(i)
+        (test if is_holdout_site(site) or site in exclude_sites else train).append(i)
     return train, test
+
+
+def dev_sites(docs: Documents, dev_path: Path = Path("data/dev/handlabels.tsv")) -> frozenset[str]:
+    """Sites of the hand-labelled dev pages: never trained on."""
+    if not dev_path.is_file():
+        return frozenset()
+    from boilerline.training.devset import dev_doc_ids
+
+    ids = dev_doc_ids(dev_path)
+    return frozenset(site for site, doc in zip(docs.sites, docs.doc_ids) if doc in ids)
 
 
 def augment(docs: Documents, fraction: float = AUGMENT_FRACTION, seed: int = SEED) -> Documents:
@@ -400,7 +415,7 @@ def train_model(
     corpus: Path | None = None,
     max_docs: int | None = None,
     stage2: bool = True,
-    refit_all: bool = True,
+    refit_all: bool = False,
     augment_fraction: float = AUGMENT_FRACTION,
 ) -> dict:
     """Train, evaluate on held-out sites, and export.  Returns the held-out report."""
@@ -409,7 +424,7 @@ def train_model(
     if max_docs is not None:
         docs = docs.subset(range(min(max_docs, len(docs))))
     labels = label_order(docs)
-    train_idx, test_idx = split_by_site(docs)
+    train_idx, test_idx = split_by_site(docs, dev_sites(docs))
     if not test_idx or not train_idx:
         # A tiny or single-site corpus: fall back to a document split, and say so.
         print("warning: too few sites for a site split; holding out every fifth document", flush=True)
@@ -449,7 +464,7 @@ def main_train(args) -> int:
         corpus=Path(args.corpus) if args.corpus else None,
         max_docs=args.max_docs,
         stage2=not args.no_context,
-        refit_all=not args.no_refit,
+        refit_all=args.refit_all,
         augment_fraction=args.augment,
     )
     return 0
@@ -464,4 +479,5 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-context", action="store_true", help="skip the second (context) stage")
     parser.add_argument("--augment", type=float, default=AUGMENT_FRACTION,
                         help="share of training pages copied with synthetic boilerplate (0 turns it off)")
-    parser.add_argument("--no-refit", action="store_true", help="ship the model fitted on the training sites only")
+    parser.add_argument("--refit-all", action="store_true",
+                        help="after evaluating, refit on every site (the shipped scores then come from the split model)")
