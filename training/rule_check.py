@@ -39,6 +39,8 @@ __all__ = [
     "sample_for_check",
     "read_rule_check",
     "precision_tables",
+    "wilson",
+    "rule_line_counts",
     "main_rule_sample",
     "main_rule_precision",
 ]
@@ -189,8 +191,36 @@ def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.0f}%" if b else "-"
 
 
-def precision_tables(rows: list[dict]) -> str:
-    """Markdown: precision per base rule, per combination prefix, overall, and the confusions."""
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a proportion k/n (small samples: 8 lines say little)."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return max(0.0, c - h), min(1.0, c + h)
+
+
+def _ci(k: int, n: int) -> str:
+    lo, hi = wilson(k, n)
+    return f"{100 * lo:.0f}-{100 * hi:.0f}%"
+
+
+def rule_line_counts(dataset) -> dict[str, int]:
+    """Labelled lines per base rule in the whole dataset."""
+    counts: Counter = Counter()
+    for rules in dataset["rules"]:
+        counts.update(base_rule(r) for r in rules if r is not None)
+    return dict(counts)
+
+
+def precision_tables(rows: list[dict], counts: dict[str, int] | None = None) -> str:
+    """Markdown: precision per base rule, per combination prefix, overall, and the confusions.
+
+    With ``counts`` (labelled lines per base rule), also the precision expected over all
+    labelled lines: each checked rule's precision weighted by its share of lines.
+    """
     by_rule: dict[str, list[dict]] = defaultdict(list)
     by_prefix: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -200,14 +230,20 @@ def precision_tables(rows: list[dict]) -> str:
     def ok(r):
         return r["judged_label"] == r["auto_label"]
 
-    out = ["| rule | auto label(s) | checked | correct | precision |", "|---|---|---:|---:|---:|"]
+    out = ["| rule | auto label(s) | checked | correct | precision | 95% CI |", "|---|---|---:|---:|---:|---:|"]
     for rule in sorted(by_rule, key=lambda k: (-len(by_rule[k]), k)):
         rs = by_rule[rule]
         c = sum(ok(r) for r in rs)
         labels = ", ".join(sorted({r["auto_label"] for r in rs}))
-        out.append(f"| `{rule}` | {labels} | {len(rs)} | {c} | {_pct(c, len(rs))} |")
+        out.append(f"| `{rule}` | {labels} | {len(rs)} | {c} | {_pct(c, len(rs))} | {_ci(c, len(rs))} |")
     c = sum(ok(r) for r in rows)
-    out.append(f"| **all** |  | {len(rows)} | {c} | {_pct(c, len(rows))} |")
+    out.append(f"| **all (unweighted sample)** |  | {len(rows)} | {c} | {_pct(c, len(rows))} | {_ci(c, len(rows))} |")
+    if counts:
+        checked = {r: sum(ok(x) for x in rs) / len(rs) for r, rs in by_rule.items()}
+        covered = sum(counts.get(r, 0) for r in checked)
+        est = sum(counts.get(r, 0) * p for r, p in checked.items()) / covered if covered else 0.0
+        total = sum(counts.values())
+        out.append(f"| **all, weighted by lines per rule** |  | {covered} of {total} labelled lines |  | {100 * est:.0f}% |  |")
     out += ["", "| combination | checked | correct | precision |", "|---|---:|---:|---:|"]
     for p in sorted(by_prefix, key=lambda k: (-len(by_prefix[k]), k)):
         rs = by_prefix[p]
@@ -262,11 +298,14 @@ def main_rule_precision(args: argparse.Namespace) -> int:
         print(f"no {args.check}", file=sys.stderr)
         return 2
     rows = read_rule_check(args.check)
+    counts = None
     if args.dataset.exists():
-        problems = _join(rows, _load(args.dataset))
+        ds = _load(args.dataset)
+        problems = _join(rows, ds)
         for p in problems:
             print(f"warning: {p}", file=sys.stderr)
+        counts = rule_line_counts(ds)
     else:
         print(f"warning: no dataset at {args.dataset}; not checking line hashes", file=sys.stderr)
-    sys.stdout.write(precision_tables(rows))
+    sys.stdout.write(precision_tables(rows, counts))
     return 0
