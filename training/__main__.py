@@ -73,6 +73,7 @@ SUBCOMMANDS = [
      _add_corpus_stats),
     ("train", "train the line classifier", "train:main_train", None),
     ("evaluate", "evaluate a trained model", "evaluate:main_evaluate", None),
+    ("model-card", "write MODEL_CARD.md for a trained artifact from its metadata", "model_card:main_model_card", None),
     ("rule-sample", "print a stratified sample of auto-labelled lines with context, to judge by hand",
      "rule_check:main_rule_sample", None),
     ("rule-precision", "per-rule precision of the hand-judged sample (data/rule_check.tsv)",

@@ -20,6 +20,7 @@ import hashlib
 import json
 import time
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -30,7 +31,8 @@ import numpy as np
 from boilerline.features import N_BUCKETS, extract_features, token_matrix
 from boilerline.model.classifier import stage2_inputs
 from boilerline.model.labels import LABELS
-from boilerline.model.persist import save_artifact
+from boilerline.model.persist import load_artifact, save_artifact
+from boilerline.training import model_card
 
 #: One site in this many goes to the held-out evaluation set (by a hash of its name, so the
 #: split is stable when pages are added).
@@ -460,6 +462,7 @@ def train_model(
     if block_idx and len(block_idx) < len(test):
         report["blocks_rendering_only"] = evaluate_model(model, test.subset(block_idx))
     print("\nheld-out sites, per class:\n" + format_report(report), flush=True)
+    report["per_language"] = model_card.trained_model_report(model, test)
     shipped = model
     if refit_all and test_idx:
         print("refitting on all sites for the shipped model ...", flush=True)
@@ -469,10 +472,14 @@ def train_model(
         "training_documents": len(docs),
         "scores": {"heldout_sites": report, "refit_on_all_sites": bool(refit_all and test_idx)},
         "split": f"sites with crc32(site) % {HOLDOUT_ONE_IN} == 0 held out",
+        "sources": dict(Counter(docs.sources)),
+        "languages": dict(Counter(docs.languages)),
     }
     digest = export_artifact(shipped, Path(output), meta)
     print(f"wrote {output} (sha256 {digest[:12]}..., {Path(output).stat().st_size / 1e6:.1f} MB) "
           f"in {time.time() - t0:.0f}s total", flush=True)
+    card = model_card.write_model_card(load_artifact(Path(output))[1], report, model_card.card_path(output))
+    print(f"wrote {card}", flush=True)
     return report
 
 
