@@ -54,7 +54,6 @@ ANN = "ann:"  # annotation rule alone
 AGREE = "dom+ann:"  # both agree (the DOM rule's name is kept)
 DOM_OVER_ANN = "dom>ann:"  # DOM section evidence beats an annotation body match
 ANN_OVER_DOM = "ann>dom:"  # annotation body match inside the article beats generic site chrome
-NOT_CONTENT_OTHER = "ann-not-content>other:"  # annotator's "not main content", no DOM vote, outside the article
 UNMATCHED_BEFORE = "unmatched-before-article"
 UNMATCHED_AFTER = "unmatched-after-article"
 
@@ -109,9 +108,9 @@ def _combine_one(block: Block, d, a) -> tuple[str | None, str | None]:
         if a[0] == NOT_CONTENT:
             # "not main content" says which class the line is NOT; outside the article
             # container it is boilerplate the DOM rules had no name for: other.
-            if in_article_content(block):
-                return None, None
-            return "other", NOT_CONTENT_OTHER + a[1]
+            # The hand check found this too loose (11 of 16 right: the page's own heading,
+            # "no comments yet", other articles' titles), so such lines stay masked.
+            return None, None
         return a[0], ANN + a[1]
     dl, dr = d
     if dr in _STRONG_DOM_RULES:  # markup debris: nothing else matters
