@@ -9,10 +9,15 @@ Usage
     boilerline clean --keep body,caption page.txt
     boilerline label --jsonl in.jsonl -o out.jsonl [--workers N] [--on-error skip]
     boilerline clean --jsonl in.jsonl -o out.jsonl
+    boilerline label --format parquet in.parquet -o out.parquet
+    boilerline evaluate gold.jsonl [--model PATH] [--json]
+    boilerline train --data labelled.jsonl -o my-model.npz
 
-Every command takes ``--model PATH`` (default: the model shipped with the package),
+``label`` and ``clean`` take ``--model PATH`` (default: the model shipped with the package),
 ``-o/--output PATH`` (default ``-``, standard output), ``--workers N`` and
-``--batch-size N`` (JSONL only) and ``--on-error {fail,skip}`` (JSONL only).
+``--batch-size N`` (JSONL only) and ``--on-error {fail,skip}`` (JSONL only), and
+``--progress/--no-progress``: a status line on stderr with documents, lines and their
+rates per second, on by default only when stderr is a terminal (JSONL and Parquet).
 
 Text input
 ----------
@@ -50,6 +55,29 @@ A bad record is a line that is not JSON, not an object, has neither ``lines`` no
   ``"line N: what is wrong"``. At the end, the number of skipped records and their input
   line numbers go to stderr, and the exit status is 1.
 
+Parquet (``--format parquet``)
+------------------------------
+The same records as JSONL, as the rows of a Parquet file: a ``lines`` column
+(list of strings) or a ``text`` column (string); ``lines`` is used where it is not null.
+The input is read in record batches of ``--batch-size`` rows and the output written in
+row groups, so memory stays bounded; every input column is kept as it is, and ``labels``
+(list of strings, null for a blank line) or ``clean_text`` (string) is added, replacing
+a column of that name. A row with neither value, or a null inside ``lines``, is a bad
+record (``--on-error`` as for JSONL; with ``skip`` an ``error`` string column is added).
+Parquet needs files: INPUT and ``-o`` cannot be ``-``.
+
+Evaluate and train
+------------------
+``boilerline evaluate GOLD`` labels the documents of a labelled JSONL (or Parquet, by
+``--format`` or a ``.parquet`` name) file, records with ``lines`` or ``text`` and
+``labels`` (one per line, null = not scored), with the shipped model or ``--model``, and
+prints per-class precision, recall, F1 and support, macro-F1 and content F1 (headline and
+body against the rest), per language when records carry ``language``; ``--json`` prints
+the same as JSON. ``boilerline train --data FILE|DATASET_DIR -o MODEL.npz`` trains a model
+on such a file (any label names, at least three) and writes ``MODEL.npz`` with its model
+card beside it; ``load_model(path)`` and ``--model`` load it. See
+:mod:`boilerline.training.user_data`.
+
 Exit status
 -----------
 0
@@ -83,6 +111,7 @@ from typing import IO, Iterable, Iterator, Sequence
 
 from boilerline.model import io as bio
 from boilerline.model.labels import CONTENT_LABELS, LABELS
+from boilerline.model.progress import Progress
 
 PROG = "boilerline"
 
@@ -101,6 +130,11 @@ MAX_REPORTED_LINE_NUMBERS = 1000
 WRITE_CHUNK_LINES = 10_000
 #: Batches in flight per worker process (bounds memory with --workers > 1).
 PENDING_BATCHES_PER_WORKER = 2
+#: Parquet output: a row group is written once this many rows or bytes are buffered.
+PARQUET_ROW_GROUP_ROWS = 10_000
+PARQUET_ROW_GROUP_BYTES = 64 << 20
+#: Input/output formats of label and clean (``--jsonl`` is ``--format jsonl``).
+FORMATS = ("text", "jsonl", "parquet")
 
 
 class UsageError(Exception):
@@ -246,9 +280,11 @@ def _run_jsonl(args, clf, keep: tuple[str, ...] | None) -> int:
             yield item
 
     out = _open_output(args.output)
+    progress = Progress(args.progress)
     try:
         batches = bio.iter_batches(items(), max_docs=args.batch_size)
         for batch, doc_labels in _label_batches(batches, clf, args.model, args.workers):
+            progress.update(len(batch), sum(len(it.lines) for it in batch if it.lines is not None))
             labels_iter = iter(doc_labels)
             chunk = []
             for item in batch:
@@ -261,6 +297,7 @@ def _run_jsonl(args, clf, keep: tuple[str, ...] | None) -> int:
             out.write("".join(chunk).encode(bio.ENCODING))
         out.flush()
     finally:
+        progress.close()
         if out is not sys.stdout.buffer:
             out.close()
         if stream is not sys.stdin.buffer:
@@ -280,13 +317,196 @@ def _run_jsonl(args, clf, keep: tuple[str, ...] | None) -> int:
     return EXIT_OK
 
 
-def _report_skipped(path: str, n_skipped: int, skipped: list[tuple[int, str]]) -> None:
+class _RowBatch(list):
+    """A batch of JsonlItems (one per Parquet row) carrying its Arrow record batch."""
+
+    arrow = None
+
+
+def _parquet_items(rb, first_row: int, lines_col: str | None, text_col: str | None) -> list[bio.JsonlItem]:
+    """One JsonlItem per row of an Arrow record batch (``line_number`` = 1-based row)."""
+    lines_vals = rb.column(lines_col).to_pylist() if lines_col else [None] * rb.num_rows
+    text_vals = rb.column(text_col).to_pylist() if text_col else [None] * rb.num_rows
+    items = []
+    for i, (lines, text) in enumerate(zip(lines_vals, text_vals)):
+        row = first_row + i
+        if lines is not None:
+            bad = next((j for j, x in enumerate(lines) if x is None), None)
+            if bad is not None:
+                items.append(bio.JsonlItem(row, None, None, f"'{bio.LINES_FIELD}'[{bad}] must be a string, got null"))
+            else:
+                items.append(bio.JsonlItem(row, None, lines))
+        elif text is not None:
+            items.append(bio.JsonlItem(row, None, bio.split_lines(text)))
+        else:
+            items.append(bio.JsonlItem(row, None, None,
+                                       f"record has neither '{bio.LINES_FIELD}' nor '{bio.TEXT_FIELD}'"))
+    return items
+
+
+def _run_parquet(args, clf, keep: tuple[str, ...] | None) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if args.input == bio.STDIO_NAME or args.output == bio.STDIO_NAME:
+        raise UsageError("--format parquet reads and writes files: give INPUT and -o PATH (not '-')")
+    try:
+        pf = pq.ParquetFile(args.input)
+    except (OSError, pa.ArrowException) as exc:
+        raise UsageError(f"cannot read {args.input} as Parquet: {exc}") from exc
+    schema = pf.schema_arrow.remove_metadata()
+    lines_col = bio.LINES_FIELD if bio.LINES_FIELD in schema.names else None
+    text_col = bio.TEXT_FIELD if bio.TEXT_FIELD in schema.names else None
+    if lines_col is None and text_col is None:
+        raise UsageError(f"{args.input} has neither a '{bio.LINES_FIELD}' nor a '{bio.TEXT_FIELD}' column")
+    if lines_col and not (pa.types.is_list(schema.field(lines_col).type) or pa.types.is_large_list(schema.field(lines_col).type)):
+        raise UsageError(f"column '{lines_col}' must be a list of strings, not {schema.field(lines_col).type}")
+    if text_col and not (pa.types.is_string(schema.field(text_col).type) or pa.types.is_large_string(schema.field(text_col).type)):
+        raise UsageError(f"column '{text_col}' must be strings, not {schema.field(text_col).type}")
+
+    out_name = bio.LABELS_FIELD if keep is None else bio.CLEAN_TEXT_FIELD
+    out_type = pa.list_(pa.string()) if keep is None else pa.string()
+    added = [pa.field(out_name, out_type)]
+    if args.on_error == "skip":
+        added.append(pa.field(bio.ERROR_FIELD, pa.string()))
+    kept_fields = [f for f in schema if f.name not in {a.name for a in added}]
+    out_schema = pa.schema(kept_fields + added)
+
+    failed: list[bio.JsonlItem] = []
+    skipped: list[tuple[int, str]] = []
+    n_skipped = 0
+
+    def batches() -> Iterator[_RowBatch]:
+        nonlocal n_skipped
+        row = 1
+        for rb in pf.iter_batches(batch_size=args.batch_size):
+            items = _parquet_items(rb, row, lines_col, text_col)
+            row += rb.num_rows
+            for k, item in enumerate(items):
+                if item.error is None:
+                    continue
+                if args.on_error == "fail":
+                    failed.append(item)
+                    items, rb = items[:k], rb.slice(0, k)
+                    break
+                n_skipped += 1
+                if len(skipped) < MAX_REPORTED_LINE_NUMBERS:
+                    skipped.append((item.line_number, item.error))
+            batch = _RowBatch(items)
+            batch.arrow = rb
+            if batch:
+                yield batch
+            if failed:
+                return
+
+    progress = Progress(args.progress)
+    try:
+        writer = pq.ParquetWriter(args.output, out_schema)
+    except (OSError, pa.ArrowException) as exc:
+        raise UsageError(f"cannot write {args.output}: {exc}") from exc
+    pending: list = []
+    pending_rows = pending_bytes = 0
+    try:
+        for batch, doc_labels in _label_batches(batches(), clf, args.model, args.workers):
+            labels_iter = iter(doc_labels)
+            values, errors = [], []
+            for item in batch:
+                labels = next(labels_iter) if item.error is None else None
+                if item.error is not None:
+                    values.append(None)
+                elif keep is None:
+                    values.append(labels)
+                else:
+                    values.append("\n".join(bio.keep_lines(item.lines, labels, keep)))
+                errors.append(None if item.error is None else f"row {item.line_number}: {item.error}")
+            rb = batch.arrow
+            columns = [rb.column(f.name) for f in kept_fields] + [pa.array(values, type=out_type)]
+            if args.on_error == "skip":
+                columns.append(pa.array(errors, type=pa.string()))
+            table = pa.Table.from_arrays(columns, schema=out_schema)
+            pending.append(table)
+            pending_rows += table.num_rows
+            pending_bytes += table.nbytes
+            if pending_rows >= PARQUET_ROW_GROUP_ROWS or pending_bytes >= PARQUET_ROW_GROUP_BYTES:
+                writer.write_table(pa.concat_tables(pending))
+                pending, pending_rows, pending_bytes = [], 0, 0
+            progress.update(len(batch), sum(len(it.lines) for it in batch if it.lines is not None))
+        if pending:
+            writer.write_table(pa.concat_tables(pending))
+    finally:
+        progress.close()
+        writer.close()
+
+    if failed:
+        item = failed[0]
+        _err(f"bad record at row {item.line_number} of {args.input}: {item.error}\n"
+             f"(rows before it were written; use --on-error skip to write it with "
+             f"'{bio.ERROR_FIELD}' set and go on)")
+        return EXIT_USAGE
+    if n_skipped:
+        _report_skipped(args.input, n_skipped, skipped, unit="row")
+        return EXIT_SKIPPED
+    return EXIT_OK
+
+
+def _gold_format(args) -> str:
+    if args.format:
+        return args.format
+    return "parquet" if args.input.lower().endswith((".parquet", ".pq")) else "jsonl"
+
+
+def _run_evaluate(args) -> int:
+    """``boilerline evaluate GOLD``: per-class scores of a model on a labelled file."""
+    import json
+
+    from boilerline.training.user_data import UserDataError, evaluate_gold, format_gold_report
+
+    if args.input == bio.STDIO_NAME:
+        raise UsageError("evaluate reads a file, not standard input")
+    if not os.path.isfile(args.input):
+        raise UsageError(f"cannot read {args.input}: No such file")
+    clf = load_classifier(args.model)
+    progress = Progress(args.progress)
+    try:
+        report = evaluate_gold(clf, args.input, batch_docs=args.batch_size, progress=progress, fmt=_gold_format(args))
+    except UserDataError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        progress.close()
+    if args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_gold_report(report))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _run_train(args) -> int:
+    """``boilerline train``: train a model on a labelled file or dataset folder."""
+    from boilerline.training.user_data import UserDataError, is_dataset_dir, train_from_user_data
+
+    if not (os.path.isfile(args.data) or is_dataset_dir(args.data)):
+        raise UsageError(f"cannot read {args.data}: not a labelled JSONL/Parquet file or a saved dataset folder")
+    out_dir = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(out_dir):
+        raise UsageError(f"cannot write {args.output}: no folder {out_dir}")
+    try:
+        train_from_user_data(args.data, args.output, stage2=not args.no_context, refit_all=args.refit_all,
+                             augment_fraction=args.augment, max_docs=args.max_docs)
+    except UserDataError as exc:
+        raise UsageError(str(exc)) from exc
+    except ValueError as exc:  # e.g. no labelled lines, fewer than three labels
+        raise UsageError(f"cannot train on {args.data}: {exc}") from exc
+    return EXIT_OK
+
+
+def _report_skipped(path: str, n_skipped: int, skipped: list[tuple[int, str]], unit: str = "line") -> None:
     lines = [f"{n_skipped} bad record(s) in {_name(path)} skipped (written with "
              f"'{bio.ERROR_FIELD}' set):"]
     for line_number, error in skipped[:MAX_REPORTED_ERRORS]:
-        lines.append(f"  line {line_number}: {error}")
+        lines.append(f"  {unit} {line_number}: {error}")
     numbers = [str(line_number) for line_number, _ in skipped]
-    lines.append("  skipped input lines: " + ", ".join(numbers)
+    lines.append(f"  skipped input {unit}s: " + ", ".join(numbers)
                  + (f", ... ({n_skipped - len(numbers)} more)" if n_skipped > len(numbers) else ""))
     _err("\n".join(lines), prefix=f"{PROG}: warning: ")
 
@@ -326,7 +546,10 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("input", metavar="INPUT", help="page dump, or JSONL with --jsonl; '-' for stdin")
     common.add_argument("--jsonl", action="store_true",
-                        help="INPUT is JSONL: one object per line with 'lines' or 'text'")
+                        help="INPUT is JSONL: one object per line with 'lines' or 'text' (= --format jsonl)")
+    common.add_argument("--format", choices=FORMATS, default=None,
+                        help="input and output format: text (a page dump, the default), jsonl, or parquet "
+                        "(rows with a 'lines' or 'text' column; INPUT and -o must be files)")
     common.add_argument("-o", "--output", default=bio.STDIO_NAME, metavar="PATH",
                         help="where to write ('-', the default, is stdout)")
     common.add_argument("--model", metavar="PATH", default=None,
@@ -338,6 +561,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--on-error", choices=bio.ON_ERROR_CHOICES, default="fail",
                         help="bad JSONL record: stop with status 2 (fail, default), or write it "
                         "with labels null and an 'error' field and go on (skip, status 1)")
+    _add_progress(common)
 
     sub.add_parser("label", parents=[common], help="print LABEL<TAB>LINE per line, or add 'labels' to JSONL records",
                    description="Label every line: LABEL<TAB>LINE per input line (empty label for blank "
@@ -347,8 +571,56 @@ def build_parser() -> argparse.ArgumentParser:
                            "by default), or with --jsonl add 'clean_text' to each record.")
     clean.add_argument("--keep", default=",".join(CONTENT_LABELS), metavar="LABEL[,LABEL]",
                        help=f"labels to keep, comma-separated (default {','.join(CONTENT_LABELS)}); "
-                       f"one of: {', '.join(LABELS)}")
+                       f"one of: {', '.join(LABELS)} (or of the --model's own labels)")
+
+    evaluate = sub.add_parser(
+        "evaluate", help="per-class scores of a model on a labelled JSONL/Parquet file",
+        description="Label the documents of GOLD (records with 'lines' or 'text' and 'labels', one per "
+        "line, null = not scored) and print per-class precision, recall, F1 and support, macro-F1 "
+        "and content F1 (headline+body vs the rest), and per-language scores when records have "
+        "'language'.")
+    evaluate.add_argument("input", metavar="GOLD", help="labelled JSONL (or Parquet) file")
+    evaluate.add_argument("--model", metavar="PATH", default=None,
+                          help="model file to score instead of the shipped one")
+    evaluate.add_argument("--format", choices=("jsonl", "parquet"), default=None,
+                          help="GOLD's format (default: parquet for a .parquet name, else jsonl)")
+    evaluate.add_argument("--batch-size", type=_positive_int, default=bio.DEFAULT_BATCH_DOCS, metavar="N",
+                          help=f"documents per batch (default {bio.DEFAULT_BATCH_DOCS})")
+    evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    _add_progress(evaluate)
+
+    train = sub.add_parser(
+        "train", help="train a model on your own labelled JSONL/Parquet file",
+        description="Train a model on records with 'lines' (or 'text') and 'labels' (any label names, "
+        "at least three; null = unlabelled), optional 'site', 'language', 'doc_id'; or on a dataset "
+        "folder saved with datasets' save_to_disk. Writes the model and its model card "
+        "(<name>.MODEL_CARD.md) beside it.")
+    train.add_argument("--data", required=True, metavar="PATH",
+                       help="labelled JSONL or Parquet file, or a save_to_disk dataset folder")
+    train.add_argument("-o", "--output", required=True, metavar="MODEL.npz", help="where to write the model")
+    train.add_argument("--no-context", action="store_true", help="skip the second (context) stage")
+    train.add_argument("--refit-all", action="store_true",
+                       help="after scoring on held-out sites, refit on all the data (the model card keeps "
+                       "the held-out scores of the split model)")
+    train.add_argument("--augment", type=float, default=0.0, metavar="F",
+                       help="share of training pages copied with synthetic boilerplate blocks labelled "
+                       "with boilerline's eight labels (default 0)")
+    train.add_argument("--max-docs", type=_positive_int, default=None, metavar="N",
+                       help="train on the first N documents only")
     return parser
+
+
+def _parse_keep(value: str, labels: Sequence[str]) -> tuple[str, ...]:
+    try:
+        return bio.parse_keep(value, labels)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _add_progress(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show documents, lines and their rates per second on stderr "
+                        "(default: only when stderr is a terminal)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -359,20 +631,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help (0) or usage error (2)
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
     try:
+        if args.command == "evaluate":
+            return _run_evaluate(args)
+        if args.command == "train":
+            return _run_train(args)
         keep = None
-        if args.command == "clean":
-            try:
-                keep = bio.parse_keep(args.keep, LABELS)
-            except ValueError as exc:
-                raise UsageError(str(exc)) from exc
+        if args.command == "clean" and args.model is None:
+            keep = _parse_keep(args.keep, LABELS)
         if args.input != bio.STDIO_NAME:
             if os.path.isdir(args.input):
                 raise UsageError(f"cannot read {args.input}: Is a directory")
             if not os.path.exists(args.input):
                 raise UsageError(f"cannot read {args.input}: No such file or directory")
+        fmt = args.format or ("jsonl" if args.jsonl else "text")
+        if args.jsonl and fmt != "jsonl":
+            raise UsageError(f"--jsonl contradicts --format {fmt}")
         clf = load_classifier(args.model)
-        if args.jsonl:
+        if args.command == "clean" and keep is None:  # a model of one's own: its labels
+            keep = _parse_keep(args.keep, tuple(getattr(clf, "labels", LABELS)))
+        if fmt == "jsonl":
             return _run_jsonl(args, clf, keep)
+        if fmt == "parquet":
+            return _run_parquet(args, clf, keep)
         return _run_text(args, clf, keep)
     except UsageError as exc:
         _err(str(exc))

@@ -522,3 +522,154 @@ def test_model_option_uses_the_given_artifact(tiny_model_path, tmp_path):
                               str(src), "-o", str(dst)])
     assert status == EXIT_OK, err
     assert read_jsonl(dst)[0]["labels"] == other.predict(lines)
+
+
+# --------------------------------------------------------------------------- ecosystem: progress,
+# parquet, evaluate, train (with the tiny model, so they run without the shipped one)
+
+
+def _fixture_records(labelled_pages, **extra):
+    return [{"id": name, "lines": lines, "language": name[:2], **extra}
+            for name, (lines, _) in sorted(labelled_pages.items())]
+
+
+def test_progress_is_off_when_stderr_is_not_a_terminal(tmp_path, tiny_model_path, labelled_pages):
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, _fixture_records(labelled_pages))
+    status, out, err = run_cli(["label", "--jsonl", str(src), "--model", str(tiny_model_path)])
+    assert status == EXIT_OK and err == ""  # StringIO stderr is not a TTY
+    status, _, err = run_cli(["label", "--jsonl", str(src), "--model", str(tiny_model_path), "--progress"])
+    assert status == EXIT_OK and "docs/s" in err and "lines/s" in err and err.endswith("\n")
+    n_lines = sum(len(r["lines"]) for r in _fixture_records(labelled_pages))
+    assert f"{len(labelled_pages)} docs, {n_lines} lines" in err
+
+
+def test_progress_draws_on_a_terminal_only():
+    from boilerline.model.progress import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        p = Progress(stream=stream, min_interval=0)
+        p.update(3, 120)
+        p.close()
+    assert "\r3 docs, 120 lines |" in tty.getvalue() and "docs/s" in tty.getvalue()
+    assert pipe.getvalue() == ""
+    forced_off = Tty()
+    p = Progress(enabled=False, stream=forced_off)
+    p.update(1, 1)
+    p.close()
+    assert forced_off.getvalue() == ""
+
+
+def test_parquet_in_and_out(tmp_path, tiny_model_path, labelled_pages):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    clf = load_model(tiny_model_path)
+    records = _fixture_records(labelled_pages)
+    rows = [{"id": r["id"], "lines": r["lines"] if k % 2 else None, "text": "\n".join(r["lines"]),
+             "meta": {"n": k}} for k, r in enumerate(records)]
+    src = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), src)
+    out = tmp_path / "out.parquet"
+    model = ["--model", str(tiny_model_path)]
+    status, _, err = run_cli(["label", "--format", "parquet", str(src), "-o", str(out), "--batch-size", "2", *model])
+    assert status == EXIT_OK, err
+    table = pq.read_table(out)
+    assert table.column_names == ["id", "lines", "text", "meta", "labels"]
+    assert table.select(["id", "lines", "text", "meta"]).equals(pq.read_table(src))
+    for row, rec in zip(table.to_pylist(), records):
+        assert row["labels"] == clf.predict(rec["lines"])
+    # same labels as the JSONL path
+    jsrc = tmp_path / "in.jsonl"
+    write_jsonl(jsrc, records)
+    status, jout, _ = run_cli(["label", "--jsonl", str(jsrc), *model])
+    assert [json.loads(x)["labels"] for x in jout.decode().splitlines()] == table.column("labels").to_pylist()
+    # clean adds clean_text
+    cout = tmp_path / "clean.parquet"
+    assert run_cli(["clean", "--format", "parquet", str(src), "-o", str(cout), *model])[0] == EXIT_OK
+    for row, rec in zip(pq.read_table(cout).to_pylist(), records):
+        labels = clf.predict(rec["lines"])
+        assert row["clean_text"] == "\n".join(bio.keep_lines(rec["lines"], labels, ("headline", "body")))
+    # a bad row: fail writes the rows before it; skip writes it with an error column
+    pq.write_table(pa.Table.from_pylist(rows + [{"id": "bad", "lines": None, "text": None, "meta": {"n": 0}}]), src)
+    status, _, err = run_cli(["label", "--format", "parquet", str(src), "-o", str(out), *model])
+    assert status == EXIT_USAGE and f"row {len(rows) + 1}" in err and pq.read_table(out).num_rows == len(rows)
+    status, _, err = run_cli(["label", "--format", "parquet", str(src), "-o", str(out), "--on-error", "skip", *model])
+    assert status == EXIT_SKIPPED
+    last = pq.read_table(out).to_pylist()[-1]
+    assert last["labels"] is None and "neither" in last["error"]
+    # parquet needs files
+    assert run_cli(["label", "--format", "parquet", "-", "-o", str(out), *model])[0] == EXIT_USAGE
+    assert run_cli(["label", "--format", "parquet", str(src), *model])[0] == EXIT_USAGE
+    assert run_cli(["label", "--format", "parquet", str(jsrc), "-o", str(out), *model])[0] == EXIT_USAGE
+
+
+def test_evaluate_prints_per_class_scores(tmp_path, tiny_model_path, labelled_pages):
+    from boilerline.training.train import score_report
+
+    gold = tmp_path / "gold.jsonl"
+    recs = [{"lines": lines, "labels": labels, "language": name[:2]} for name, (lines, labels) in sorted(labelled_pages.items())]
+    recs[0]["labels"] = [None] * 3 + recs[0]["labels"][3:]  # null = not scored
+    write_jsonl(gold, recs)
+    status, out, err = run_cli(["evaluate", str(gold), "--model", str(tiny_model_path)])
+    assert status == EXIT_OK, err
+    text = out.decode()
+    for lab in LABELS:
+        assert f"| {lab} |" in text
+    assert "**macro-F1**" in text and "**content F1**" in text and "| en |" in text
+    status, out, _ = run_cli(["evaluate", str(gold), "--model", str(tiny_model_path), "--json"])
+    report = json.loads(out)
+    clf = load_model(tiny_model_path)
+    idx = {lab: k for k, lab in enumerate(clf.labels)}
+    t, p = [], []
+    for rec in recs:
+        for g, q in zip(rec["labels"], clf.predict(rec["lines"])):
+            if g is not None and q is not None:
+                t.append(idx[g])
+                p.append(idx[q])
+    import numpy as np
+
+    expected = score_report(np.asarray(t), np.asarray(p), clf.labels)
+    assert report["per_class"] == expected["per_class"] and report["macro_f1"] == expected["macro_f1"]
+    assert report["n_documents"] == len(recs) and set(report["per_language"]) == {r["language"] for r in recs}
+    # a gold label the model does not know is scored (recall 0), a bad file is a usage error
+    recs[1]["labels"] = ["mystery" if lab else lab for lab in recs[1]["labels"]]
+    write_jsonl(gold, recs)
+    status, out, _ = run_cli(["evaluate", str(gold), "--model", str(tiny_model_path), "--json"])
+    assert json.loads(out)["per_class"]["mystery"]["recall"] == 0.0
+    write_jsonl(gold, [{"lines": ["a", "b"], "labels": ["body"]}])
+    status, _, err = run_cli(["evaluate", str(gold), "--model", str(tiny_model_path)])
+    assert status == EXIT_USAGE and "1 labels for 2 lines" in err
+
+
+def test_train_on_own_labels_then_load_and_label(tmp_path, labelled_pages):
+    rename = {"headline": "title", "body": "content"}
+    data = tmp_path / "mine.jsonl"
+    recs = []
+    for copy in range(2):
+        for name, (lines, labels) in sorted(labelled_pages.items()):
+            labs = [rename.get(lab, "junk") for lab in labels]
+            labs[-1] = None  # unlabelled lines are allowed
+            recs.append({"text": "\n".join(lines), "labels": labs, "site": f"{name}-{copy}", "language": name[:2]})
+    write_jsonl(data, recs)
+    model_path = tmp_path / "mine.npz"
+    status, out, err = run_cli(["train", "--data", str(data), "-o", str(model_path), "--no-context"])
+    assert status == EXIT_OK, err
+    clf = load_model(model_path)
+    assert set(clf.labels) == {"title", "content", "junk"}
+    assert (tmp_path / "mine.MODEL_CARD.md").is_file()
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(labelled_pages["en_news"][0]), encoding="utf-8")
+    status, out, _ = run_cli(["label", str(page), "--model", str(model_path)])
+    assert status == EXIT_OK and {lab for lab, _ in tsv_rows(out) if lab} <= {"title", "content", "junk"}
+    status, out, _ = run_cli(["clean", str(page), "--model", str(model_path), "--keep", "content"])
+    assert status == EXIT_OK
+    assert run_cli(["clean", str(page), "--model", str(model_path), "--keep", "body"])[0] == EXIT_USAGE
+    # bad input: too few label names, missing file
+    write_jsonl(data, [{"lines": ["a", "b"], "labels": ["x", "y"]}])
+    assert run_cli(["train", "--data", str(data), "-o", str(model_path)])[0] == EXIT_USAGE
+    assert run_cli(["train", "--data", str(tmp_path / "nope.jsonl"), "-o", str(model_path)])[0] == EXIT_USAGE

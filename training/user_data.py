@@ -31,13 +31,23 @@ class UserDataError(ValueError):
     """A record of the user's labelled data is unusable."""
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict]]:
-    """(record number, record) from a JSONL or Parquet file."""
-    if path.suffix.lower() in (".parquet", ".pq"):
+def _is_parquet(path: Path, fmt: str | None) -> bool:
+    return fmt == "parquet" if fmt else path.suffix.lower() in (".parquet", ".pq")
+
+
+def _records(path: Path, fmt: str | None = None) -> Iterator[tuple[int, dict]]:
+    """(record number, record) from a JSONL or Parquet file (``fmt`` None: by the suffix)."""
+    if _is_parquet(path, fmt):
         import pyarrow.parquet as pq
 
+        import pyarrow as pa
+
+        try:
+            pf = pq.ParquetFile(path)
+        except (OSError, pa.ArrowException) as exc:
+            raise UserDataError(f"{path}: cannot read as Parquet: {exc}") from None
         n = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+        for batch in pf.iter_batches(batch_size=1024):
             for rec in batch.to_pylist():
                 n += 1
                 yield n, rec
@@ -54,7 +64,7 @@ def _records(path: Path) -> Iterator[tuple[int, dict]]:
                 raise UserDataError(f"{path}:{n}: invalid JSON: {exc}") from None
 
 
-def read_user_records(path: str | Path) -> list[dict]:
+def iter_user_records(path: str | Path, fmt: str | None = None) -> Iterator[dict]:
     """The records of a labelled file, checked and normalised to the training columns.
 
     Raises
@@ -64,8 +74,7 @@ def read_user_records(path: str | Path) -> list[dict]:
         differs from its line count; a label that is not a string or null.
     """
     path = Path(path)
-    out = []
-    for n, rec in _records(path):
+    for n, rec in _records(path, fmt):
         where = f"{path}:{n}"
         if isinstance(rec, dict) and rec.get("lines") is None and "lines" in rec:
             rec = {k: v for k, v in rec.items() if k != "lines"}  # Parquet: a null column value
@@ -82,7 +91,7 @@ def read_user_records(path: str | Path) -> list[dict]:
             if lab is not None and not isinstance(lab, str):
                 raise UserDataError(f"{where}: labels[{i}] must be a string or null")
         doc_id = str(rec.get("doc_id") if rec.get("doc_id") is not None else f"doc{n}")
-        out.append({
+        yield {
             "doc_id": doc_id,
             "site": str(rec["site"]) if rec.get("site") is not None else doc_id,
             "language": str(rec["language"]) if rec.get("language") is not None else "unk",
@@ -91,13 +100,95 @@ def read_user_records(path: str | Path) -> list[dict]:
             "lines": list(lines),
             # blank lines carry no label, whatever the file says
             "labels": [lab if line.strip() else None for line, lab in zip(lines, labels)],
-        })
+        }
+
+
+def read_user_records(path: str | Path, min_classes: int = 3) -> list[dict]:
+    """All records of :func:`iter_user_records`; at least ``min_classes`` label names."""
+    out = list(iter_user_records(path))
     if not out:
         raise UserDataError(f"{path}: no records")
     names = {lab for r in out for lab in r["labels"] if lab is not None}
-    if len(names) < 3:
-        raise UserDataError(f"{path}: the labels must name at least three classes, found {sorted(names)}")
+    if len(names) < min_classes:
+        raise UserDataError(f"{path}: the labels must name at least {min_classes} classes, found {sorted(names)}")
     return out
+
+
+def evaluate_gold(clf, path: str | Path, batch_docs: int = 64, progress=None, fmt: str | None = None) -> dict:
+    """Score ``clf`` against a labelled JSONL/Parquet file (streamed in batches).
+
+    Gold labels the model does not know are scored too (it never predicts them, so their
+    recall is 0); ``null`` gold labels and blank lines are not scored. Returns
+    :func:`boilerline.training.train.score_report`'s dict plus ``n_documents`` and, when
+    the file names more than one ``language``, ``per_language`` (macro-F1, content F1,
+    accuracy and line counts per language).
+    """
+    import numpy as np
+
+    from boilerline.training.train import score_report
+
+    labels = list(clf.labels)
+    index = {lab: k for k, lab in enumerate(labels)}
+    y_true: list[int] = []
+    y_pred: list[int] = []
+    langs: list[str] = []
+    docs_per_lang: dict[str, int] = {}
+    n_docs = 0
+
+    def score(batch: list[dict]) -> None:
+        for rec, pred in zip(batch, clf.predict_documents([r["lines"] for r in batch])):
+            docs_per_lang[rec["language"]] = docs_per_lang.get(rec["language"], 0) + 1
+            for t, p in zip(rec["labels"], pred):
+                if t is None or p is None:
+                    continue
+                if t not in index:
+                    index[t] = len(labels)
+                    labels.append(t)
+                y_true.append(index[t])
+                y_pred.append(index[p])
+                langs.append(rec["language"])
+        if progress is not None:
+            progress.update(len(batch), sum(len(r["lines"]) for r in batch))
+
+    batch: list[dict] = []
+    for rec in iter_user_records(path, fmt):
+        n_docs += 1
+        batch.append(rec)
+        if len(batch) >= batch_docs:
+            score(batch)
+            batch = []
+    if batch:
+        score(batch)
+    t, p = np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)
+    report = score_report(t, p, labels)
+    report["n_documents"] = n_docs
+    if len(docs_per_lang) > 1:
+        lang_arr = np.asarray(langs)
+        per_language = {}
+        for lang in sorted(docs_per_lang, key=lambda x: -int(np.sum(lang_arr == x))):
+            mask = lang_arr == lang
+            if not mask.any():
+                continue
+            rep = score_report(t[mask], p[mask], labels)
+            per_language[lang] = {k: rep[k] for k in ("macro_f1", "content_f1", "accuracy", "n_lines") if k in rep}
+            per_language[lang]["n_documents"] = docs_per_lang[lang]
+        report["per_language"] = per_language
+    return report
+
+
+def format_gold_report(report: dict) -> str:
+    """The per-class table (and per-language one when present) as Markdown."""
+    from boilerline.training.train import format_report
+
+    out = [f"{report.get('n_documents', '?')} documents, {report['n_lines']} labelled lines scored", "",
+           format_report(report)]
+    if report.get("per_language"):
+        out += ["", "| language | documents | lines | macro-F1 | content F1 | accuracy |",
+                "|---|---:|---:|---:|---:|---:|"]
+        for lang, m in report["per_language"].items():
+            cf = f"{m['content_f1']:.3f}" if "content_f1" in m else "-"
+            out.append(f"| {lang} | {m['n_documents']} | {m['n_lines']} | {m['macro_f1']:.3f} | {cf} | {m['accuracy']:.3f} |")
+    return "\n".join(out) + "\n"
 
 
 def jsonl_to_dataset(path: str | Path, out_dir: str | Path) -> Path:
