@@ -80,17 +80,20 @@ class BoilerlineFormatter(_Labelling, PipelineStep):
         Labels whose lines stay in the text (default headline and body).
     batch_size : int
         Documents labelled per batch.
+    content_labels : iterable of str
+        Labels counted in the article sizes of the metadata (default headline and body;
+        set it for a model with labels of its own).
     """
 
     name = "🧱 boilerline"
     type = "✂️ - FORMAT"
 
     def __init__(self, model: ModelRef = None, keep: Iterable[str] = CONTENT_LABELS,
-                 batch_size: int = DEFAULT_BATCH_SIZE):
+                 batch_size: int = DEFAULT_BATCH_SIZE, content_labels: Iterable[str] = CONTENT_LABELS):
         super().__init__()
         self.model = model
         self.keep = tuple(keep)
-        self.content_labels = CONTENT_LABELS
+        self.content_labels = tuple(content_labels)
         self.batch_size = batch_size
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:

@@ -154,7 +154,8 @@ def _sources_section(meta: dict) -> str:
     if any(name in SOURCE_LICENCES and name != "fixture" for name in sources):
         text += ("\n\nThe collections' licences cover their code and annotations; the pages belong to "
                  "their publishers and were used to build training data only (no page text is "
-                 "distributed with the model, which holds network weights and hashed-token weights).")
+                 "distributed with the model, which holds network weights and hashed-token weights). "
+                 "Counts are dataset rows: a page rendered to text in two styles counts twice.")
     return text
 
 
