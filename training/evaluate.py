@@ -96,7 +96,8 @@ def justext_content(lines: Sequence[str], language: str) -> list[bool]:
 
     keep = [i for i, line in enumerate(lines) if line.strip()]
     body = "".join(f"<p>{html.escape(lines[i].strip())}</p>" for i in keep)
-    stoplist = justext.get_stoplist(JUSTEXT_LANGUAGES.get(language, "English"))
+    name = JUSTEXT_LANGUAGES.get(language, "English")
+    stoplist = justext.get_stoplist(name if name in justext.get_stoplists() else "English")
     paragraphs = justext.justext(f"<html><body>{body}</body></html>".encode("utf-8"), stoplist, encoding="utf-8")
     out = [False] * len(lines)
     if len(paragraphs) == len(keep):

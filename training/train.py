@@ -44,7 +44,7 @@ STAGE2_HIDDEN = 32
 STAGE2_FOLDS = 2
 #: Epochs and regularisation of the networks.  Large minibatches keep the Adam updates of the
 #: hashed-token weights (a dense 32k x 64 matrix) affordable: training stays under 30 minutes.
-MAX_EPOCHS = 12
+MAX_EPOCHS = 16
 BATCH_SIZE = 1024
 LEARNING_RATE = 2e-3
 #: Share of `other` lines the first stage trains on: most are menus, alike and plentiful.
