@@ -94,38 +94,120 @@ def _span_xor(U, boff, Z, a, b, extra):
     return np.bitwise_xor.reduceat(contrib, seg), ln
 
 
-def fast_token_hashes(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
-    """Same result as ``tokens._token_hashes_reference``; ``None`` if a line holds ``"\\n"``."""
+class BatchText:
+    """A batch's lines joined and case-folded once, shared by the token hashes and title words.
+
+    Attributes: ``low`` (the case-folded text), ``cps`` (its code points), ``U`` (its UTF-8
+    bytes with ASCII digits replaced by ``0``, as the tokens see them), ``boff`` (byte offset
+    of each code point), ``starts`` / ``ends`` (each line's code point span), ``rs`` / ``re_``
+    (starts and ends of the ``\\w+`` runs), ``first`` / ``nruns`` (each line's first run and
+    number of runs).
+    """
+
+    __slots__ = ("n", "low", "cps", "U", "boff", "starts", "ends", "rs", "re_", "first", "nruns")
+
+
+def prepare(lines: Sequence[str]) -> BatchText | None:
+    """Join and case-fold a batch of lines once; ``None`` if a line holds ``"\\n"``."""
     n = len(lines)
-    if n == 0:
-        return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    low = DIGITS_RE.sub("0", "\n".join(lines).casefold())
+    low = "\n".join(lines).casefold()
     cps = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     nl = np.flatnonzero(cps == 10)
     if len(nl) != n - 1:
         return None
-    Z, base = _crc_tables()
-    U = np.frombuffer(low.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    t = BatchText()
+    t.n, t.low, t.cps = n, low, cps
+    U = np.frombuffer(low.encode("utf-8", "surrogatepass"), dtype=np.uint8).copy()
+    U[(U - np.uint8(48)) < 10] = 48  # DIGITS_RE.sub("0", ...): ASCII digits are single bytes
+    t.U = U
     if len(U) == len(cps):
-        boff = np.arange(len(cps) + 1, dtype=np.int64)
+        t.boff = np.arange(len(cps) + 1, dtype=np.int64)
     else:
         nb = 1 + (cps >= 0x80).astype(np.int64) + (cps >= 0x800) + (cps >= 0x10000)
-        boff = np.zeros(len(cps) + 1, dtype=np.int64)
-        np.cumsum(nb, out=boff[1:])
+        t.boff = np.zeros(len(cps) + 1, dtype=np.int64)
+        np.cumsum(nb, out=t.boff[1:])
     starts = np.zeros(n, dtype=np.int64)
     starts[1:] = nl + 1
     ends = np.empty(n, dtype=np.int64)
     ends[:-1] = nl
     ends[-1] = len(cps)
-    L = ends - starts
-
-    # word runs (\w+), which never cross a line break
+    t.starts, t.ends = starts, ends
+    # word runs (\\w+), which never cross a line break
     w8 = _word_table()[cps].view(np.int8)
     d = np.diff(w8, prepend=np.int8(0), append=np.int8(0))
-    rs = np.flatnonzero(d == 1)
-    re_ = np.flatnonzero(d == -1)
-    first = np.searchsorted(rs, starts)
-    nruns = np.searchsorted(rs, ends) - first
+    t.rs = np.flatnonzero(d == 1)
+    t.re_ = np.flatnonzero(d == -1)
+    t.first = np.searchsorted(t.rs, starts)
+    t.nruns = np.searchsorted(t.rs, ends) - t.first
+    return t
+
+
+_P = 0x9E3779B97F4A7C15  # odd, so it has an inverse modulo 2**64
+_P_INV = pow(_P, -1, 1 << 64)
+
+
+_POWERS: list = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
+#: Power tables longer than this are not kept between calls (two uint64 arrays).
+_POWERS_KEEP = 1 << 22
+
+
+def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``P**i`` and ``P**-i`` modulo 2**64 for ``i < size`` (at least), kept between calls."""
+    if len(_POWERS[0]) >= size:
+        return _POWERS[0], _POWERS[1]
+    size = max(size, 2 * len(_POWERS[0]))
+    with np.errstate(over="ignore"):
+        out = []
+        for x in (_P, _P_INV):
+            p = np.empty(size, dtype=np.uint64)
+            p[0] = 1
+            np.cumprod(np.full(size - 1, x, dtype=np.uint64), out=p[1:])
+            out.append(p)
+    if size <= _POWERS_KEEP:
+        _POWERS[:] = out
+    return out[0], out[1]
+
+
+def run_hashes(text: BatchText, runs: np.ndarray, bits: int = 40) -> np.ndarray:
+    """A ``bits``-bit hash of the case-folded text of each word run in ``runs``.
+
+    A polynomial hash modulo 2**64 of the code points (``sum (cp + 1) * P**i``), taken as a
+    difference of prefix sums and brought back to the run's start with ``P**-start``; the top
+    ``bits`` bits of its mix are kept.  Equal words get equal hashes; different words collide with
+    probability about ``2**-bits``.
+    """
+    if not len(runs):
+        return np.zeros(0, dtype=np.uint64)
+    a, b = text.rs[runs], text.re_[runs]
+    hi = int(b.max())
+    powers, inv = _powers(hi)
+    with np.errstate(over="ignore"):
+        csum = np.zeros(hi + 1, dtype=np.uint64)
+        np.cumsum((text.cps[:hi].astype(np.uint64) + np.uint64(1)) * powers[:hi], out=csum[1:])
+        h = (csum[b] - csum[a]) * inv[a]
+        # mix (MurmurHash3's finaliser, a bijection) so that the kept top bits depend on every
+        # code point: without it "el" and "al" differ only in the low bits
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xFF51AFD7ED558CCD)
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xC4CEB9FE1A85EC53)
+        h ^= h >> np.uint64(33)
+    return h >> np.uint64(64 - bits)
+
+
+def fast_token_hashes(lines: Sequence[str], text: BatchText | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Same result as ``tokens._token_hashes_reference``; ``None`` if a line holds ``"\\n"``."""
+    n = len(lines)
+    if n == 0:
+        return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    if text is None:
+        text = prepare(lines)
+        if text is None:
+            return None
+    Z, base = _crc_tables()
+    U, boff, starts, ends = text.U, text.boff, text.starts, text.ends
+    rs, re_, first, nruns = text.rs, text.re_, text.first, text.nruns
+    L = ends - starts
 
     # how many tokens of each kind each line has, and where they go
     nh = np.minimum(np.minimum(np.searchsorted(rs, starts + HEAD_CHARS) - first, nruns), HEAD_WORDS)

@@ -127,12 +127,20 @@ def window_means(
     return np.hstack(blocks).astype(np.float32), tuple(out_names)
 
 
+#: The scans stop once ``decay ** step`` is below this: lines further back add less than it.
+SCAN_NEGLIGIBLE = 1e-10
+
+
 def _decayed_scan(P: np.ndarray, pos: np.ndarray, decay: float) -> np.ndarray:
-    """``y[i] = P[i] + decay * y[i - 1]``, restarting where ``pos`` (index in the document) is 0."""
+    """``y[i] = P[i] + decay * y[i - 1]``, restarting where ``pos`` (index in the document) is 0.
+
+    Lines more than ``2 * step`` back, where ``decay ** step`` is negligible (below
+    :data:`SCAN_NEGLIGIBLE`), are left out: for decay 0.7 that is 127 lines.
+    """
     y = np.array(P, dtype=np.float64)
     step = 1
     longest = int(pos.max()) + 1 if len(pos) else 0
-    while step < longest:
+    while step < longest and decay ** step >= SCAN_NEGLIGIBLE:
         reach = (pos[step:] >= step)[:, None]
         y[step:] += np.where(reach, (decay ** step) * y[:-step], 0.0)
         step *= 2

@@ -188,11 +188,8 @@ def _casefolded_keys(lines: Sequence[str]) -> list[str]:
     return keys
 
 
-def _document_blocks(lines: Sequence[str], n_chars: np.ndarray, doc_lengths: Sequence[int]) -> np.ndarray:
-    """Features of each line's place in its document: position, repetition, title overlap.
-
-    Computed for all documents of the batch at once; a document's title is its first line.
-    """
+def _document_blocks_slow(lines: Sequence[str], n_chars: np.ndarray, doc_lengths: Sequence[int]) -> np.ndarray:
+    """:func:`_document_blocks` with Python word lists (used when a line holds a line break)."""
     n = len(lines)
     lengths = np.asarray(doc_lengths, dtype=np.int64)
     lengths = lengths[lengths > 0]
@@ -282,8 +279,207 @@ def _document_blocks(lines: Sequence[str], n_chars: np.ndarray, doc_lengths: Seq
     return np.stack(cols, axis=1)
 
 
+def _doc_geometry(doc_lengths: Sequence[int], n: int):
+    """Per line: document number, the document's first row and size, and the documents' starts."""
+    lengths = np.asarray(doc_lengths, dtype=np.int64)
+    lengths = lengths[lengths > 0]
+    dstart = np.cumsum(lengths) - lengths
+    doc = np.repeat(np.arange(len(lengths)), lengths)
+    return doc, dstart[doc], lengths[doc], dstart
+
+
+def _document_blocks(
+    lines: Sequence[str], n_chars: np.ndarray, doc_lengths: Sequence[int], text=None, out=None
+) -> np.ndarray:
+    """Features of each line's place in its document: position, repetition, title overlap.
+
+    Computed for all documents of the batch at once; a document's title is its first line.
+    ``text`` is the batch's :func:`boilerline.features._fasttokens.prepare` result (the
+    case-folded text and its word runs); title words are compared by 40-bit hashes of their
+    case-folded text rather than as strings.  ``out``: an (n, 11) array to fill (float64 by default).
+    """
+    from ._fasttokens import prepare, run_hashes
+
+    n = len(lines)
+    if text is None and n:
+        text = prepare(lines)
+    if text is None or n >= 1 << 23:
+        D = _document_blocks_slow(lines, n_chars, doc_lengths)
+        if out is None:
+            return D
+        out[:] = D
+        return out
+    if out is None:
+        out = np.empty((n, len(_DOC_NAMES)))
+    doc, first, size, dstart = _doc_geometry(doc_lengths, n)
+    rows = np.arange(n)
+    index = rows - first
+    keys = list(map(str.strip, text.low.split("\n")))
+    key_len = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+
+    # repetition within the document: equal keys (by first-seen id), grouped by a stable sort
+    seen: dict[str, int] = {}
+    key_id = np.fromiter(map(seen.setdefault, keys, count()), dtype=np.int64, count=n)
+    order = np.lexsort((key_id, doc))
+    sk, sd = key_id[order], doc[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (sk[1:] != sk[:-1]) | (sd[1:] != sd[:-1])
+    group = np.cumsum(new) - 1
+    repeats = np.empty(n, dtype=np.int64)
+    repeats[order] = np.bincount(group)[group]
+    is_repeat_later = np.empty(n, dtype=bool)
+    is_repeat_later[order] = ~new  # a stable sort keeps the first occurrence first
+
+    # overlap with the title: Jaccard of word sets, and containment either way
+    eligible = (key_len > 0) & (key_len <= TITLE_MAX_CHARS)
+    run_line = np.repeat(rows, text.nruns)
+    runs = np.flatnonzero(eligible[run_line])
+    h = run_hashes(text, runs, 40)
+    pairs = np.sort((run_line[runs].astype(np.uint64) << np.uint64(40)) | h)
+    if len(pairs):
+        keep = np.ones(len(pairs), dtype=bool)
+        keep[1:] = pairs[1:] != pairs[:-1]
+        pairs = pairs[keep]  # distinct (line, word), sorted
+    pair_line = (pairs >> np.uint64(40)).astype(np.int64)
+    n_distinct = np.bincount(pair_line, minlength=n)
+    title = first
+    inter = np.zeros(n, dtype=np.int64)
+    if len(pairs):
+        probe = (title[pair_line].astype(np.uint64) << np.uint64(40)) | (pairs & np.uint64((1 << 40) - 1))
+        at = np.minimum(np.searchsorted(pairs, probe), len(pairs) - 1)
+        inter = np.bincount(pair_line[pairs[at] == probe], minlength=n)
+    title_words = n_distinct[title]
+    scored = eligible & (title_words > 0)
+    overlap = np.zeros(n)
+    jac = scored & (n_distinct > 0)
+    overlap[jac] = inter[jac] / (n_distinct[jac] + title_words[jac] - inter[jac])
+    contains = np.zeros(n, dtype=bool)
+    tlen = key_len[title]
+    # key in title needs key_len <= title length; title in key a key at most twice as long
+    for sel, fn in (
+        (np.flatnonzero(scored & (key_len <= tlen)), None),
+        (np.flatnonzero(scored & (index > 0) & (key_len >= tlen) & (key_len < 2 * tlen)), 1),
+    ):
+        if len(sel):
+            ks = list(map(keys.__getitem__, sel.tolist()))
+            ts = list(map(keys.__getitem__, title[sel].tolist()))
+            a, b = (ts, ks) if fn is None else (ks, ts)
+            contains[sel] |= np.fromiter(map(str.__contains__, a, b), dtype=bool, count=len(sel))
+
+    # characters before the line, length against the longest, density of long lines
+    csum = np.cumsum(n_chars)
+    chars_before = csum - n_chars - (csum - n_chars)[first]
+    total = np.maximum(np.add.reduceat(n_chars, dstart)[doc], 1.0)
+    longest = np.maximum(np.maximum.reduceat(n_chars, dstart)[doc], 1.0)
+    long_line = (n_chars >= 120).astype(np.int64)
+    lsum = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(long_line, out=lsum[1:])
+    centre = np.where(size >= 7, 3, (size - 1) // 2)
+    lo = first + np.clip(index + centre - 6, 0, size)
+    hi = first + np.clip(index + centre + 1, 0, size)
+    out[:, 0] = index / np.maximum(size - 1, 1)
+    out[:, 1] = index == 0
+    out[:, 2] = index == size - 1
+    out[:, 3] = np.log1p(size.astype(np.float64))
+    out[:, 4] = np.log1p(repeats.astype(np.float64))
+    out[:, 5] = is_repeat_later
+    out[:, 6] = overlap
+    out[:, 7] = contains
+    out[:, 8] = chars_before / total
+    out[:, 9] = n_chars / longest
+    out[:, 10] = (lsum[hi] - lsum[lo]) / 7.0
+    return out
+
+
+#: Per pattern, code point sequences one of which every match contains (a line holding none
+#: cannot match, so the pattern only runs over the lines that hold one).
+_TRIGGERS = {
+    "shortcode": ("[",),
+    "placeholder": ("{", "%"),
+    "url": ("http", "www.", ".c", ".o", ".n", ".h", ".p"),
+    "email": ("@",),
+    "handle": ("@", "#"),
+    "copyright": ("©", "(c", "(C", "opyright"),
+}
+_PATTERNS = {
+    "shortcode": SHORTCODE_RE, "placeholder": PLACEHOLDER_RE, "url": URL_RE,
+    "email": EMAIL_RE, "handle": HANDLE_RE, "copyright": COPYRIGHT_RE,
+}
+
+
+@lru_cache(maxsize=1)
+def _trigger_table() -> np.ndarray:
+    """``table[min(cp, 255)]`` is True for the first code point of a :data:`_TRIGGERS` sequence."""
+    table = np.zeros(256, dtype=bool)
+    for seqs in _TRIGGERS.values():
+        for seq in seqs:
+            assert ord(seq[0]) < 255
+            table[ord(seq[0])] = True
+    return table
+
+
+def _pattern_counts(lines: Sequence[str], cps: np.ndarray, line_of: np.ndarray) -> dict[str, tuple]:
+    """Per pattern of :data:`_PATTERNS`, matches and matched characters per line.
+
+    The same numbers as :func:`_regex_counts` over the whole text, but each pattern runs only
+    over the lines that hold one of its :data:`_TRIGGERS` (joined again): most lines hold none.
+    """
+    n = len(lines)
+    firsts = _trigger_table()
+    pos = np.flatnonzero(firsts[np.minimum(cps, len(firsts) - 1)])
+    head = cps[pos]
+    found: dict[str, np.ndarray] = {}
+    wanted: dict[str, np.ndarray] = {}
+    for name, seqs in _TRIGGERS.items():
+        hit = np.zeros(n, dtype=bool)
+        for seq in seqs:
+            if seq not in found:
+                at = pos[head == ord(seq[0])]
+                for j, ch in enumerate(seq[1:], 1):
+                    at = at[at + j < len(cps)]
+                    at = at[cps[at + j] == ord(ch)]
+                found[seq] = line_of[at]
+            hit[found[seq]] = True
+        wanted[name] = hit
+    out = {}
+    for name, pattern in _PATTERNS.items():
+        sel = np.flatnonzero(wanted[name])
+        cnt, chars = np.zeros(n), np.zeros(n)
+        if len(sel):
+            sub = list(map(lines.__getitem__, sel.tolist()))
+            lengths = np.fromiter(map(len, sub), dtype=np.int64, count=len(sub))
+            starts = np.zeros(len(sub), dtype=np.int64)
+            starts[1:] = np.cumsum(lengths[:-1] + 1)
+            cnt[sel], chars[sel] = _regex_counts(pattern, "\n".join(sub), starts)
+        out[name] = (cnt, chars)
+    return out
+
+
+def _date_counts(cps: np.ndarray, line_of: np.ndarray, n: int) -> np.ndarray:
+    """Per line, the :data:`NUMBER_RE` matches that count as dates (see :func:`_date_mask`).
+
+    Computed from the code points: a match is a maximal run of ASCII digits and of separators
+    ``./:-`` that have a digit on both sides (what the greedy pattern consumes); it is a date
+    when it holds such a separator or is four digits long.
+    """
+    digit = (cps - np.uint32(48)) < 10
+    sep = ((cps - np.uint32(45)) < 3) | (cps == 58)
+    joiner = np.zeros(len(cps), dtype=bool)
+    if len(cps) > 2:
+        joiner[1:-1] = sep[1:-1] & digit[:-2] & digit[2:]
+    in_run = (digit | joiner).view(np.int8)
+    d = np.diff(in_run, prepend=np.int8(0), append=np.int8(0))
+    rs, re_ = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    if not len(rs):
+        return np.zeros(n)
+    cj = np.zeros(len(cps) + 1, dtype=np.int64)
+    np.cumsum(joiner, out=cj[1:])
+    date = ((re_ - rs) == 4) | (cj[re_] > cj[rs])
+    return np.bincount(line_of[rs[date]], minlength=n).astype(np.float64)
+
+
 def line_features(
-    lines: Sequence[str], doc_lengths: Sequence[int] | None = None
+    lines: Sequence[str], doc_lengths: Sequence[int] | None = None, _text=None, out=None
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Compute the per-line feature matrix of a batch of documents.
 
@@ -295,6 +491,9 @@ def line_features(
         The number of lines of each document, in order; they must add up to ``len(lines)``.
         By default all lines are one document.  Batching many documents into one call is
         much faster: the character work is done once over the whole batch.
+    _text, out
+        Internal: the batch's case-folded text (``_fasttokens.prepare``) when the caller has
+        it, and a float32 (n, n_features) array to fill.
 
     Returns
     -------
@@ -305,20 +504,24 @@ def line_features(
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(LINE_FEATURE_NAMES)), dtype=np.float32), LINE_FEATURE_NAMES
+    if doc_lengths is None:
+        doc_lengths = [n]
+    if sum(doc_lengths) != n:
+        raise ValueError(f"doc_lengths add up to {sum(doc_lengths)}, not to the {n} lines given")
     cps, starts, ends, counts, n_words, classes, line_of = _char_class_block(lines)
     n_chars = (ends - starts).astype(np.float64)
     safe = np.maximum(n_chars, 1.0)
     letters = counts[:, _UPPER] + counts[:, _LOWER] + counts[:, _LETTER_OTHER]
     cased = np.maximum(counts[:, _UPPER] + counts[:, _LOWER], 1.0)
     first, last = _first_last(cps, starts, ends)
-    text = "\n".join(lines)  # the same text as _codepoints joined
-    sc_n, sc_chars = _regex_counts(SHORTCODE_RE, text, starts)
-    ph_n, ph_chars = _regex_counts(PLACEHOLDER_RE, text, starts)
-    url_n, url_chars = _regex_counts(URL_RE, text, starts)
-    email_n, _ = _regex_counts(EMAIL_RE, text, starts)
-    handle_n, _ = _regex_counts(HANDLE_RE, text, starts)
-    date_n, _ = _regex_counts(NUMBER_RE, text, starts, keep=_date_mask)
-    copy_n, _ = _regex_counts(COPYRIGHT_RE, text, starts)
+    pc = _pattern_counts(lines, cps, line_of)
+    sc_n, sc_chars = pc["shortcode"]
+    ph_n, ph_chars = pc["placeholder"]
+    url_n, url_chars = pc["url"]
+    email_n = pc["email"][0]
+    handle_n = pc["handle"][0]
+    copy_n = pc["copyright"][0]
+    date_n = _date_counts(cps, line_of, n)
     # Capitalised words: an upper-case letter right after a non-letter.
     cap_start = classes == _UPPER
     if len(cps):
@@ -328,7 +531,7 @@ def line_features(
     is_sep = sep_table[np.minimum(cps, len(sep_table) - 1)]
     sep_counts = np.bincount(line_of[is_sep], minlength=n).astype(np.float64)
     words = np.maximum(n_words, 1.0)
-    cols = [
+    cols = (
         np.log1p(n_chars),
         np.log1p(n_words),
         letters / words,
@@ -347,11 +550,11 @@ def line_features(
         _in_set(first, BULLETS),
         _in_set(first, "["),
         _in_set(first, "([{\"'«“"),
-        (_first_class(classes, starts, ends) == _UPPER).astype(np.float64),
+        (_first_class(classes, starts, ends) == _UPPER),
         _in_set(first, "0123456789"),
         np.minimum(sc_n, 5.0),
         sc_chars / safe,
-        ((sc_chars + ph_chars) / safe >= 0.95).astype(np.float64),
+        ((sc_chars + ph_chars) / safe >= 0.95),
         np.minimum(ph_n, 5.0),
         np.minimum(url_n, 5.0),
         url_chars / safe,
@@ -359,16 +562,15 @@ def line_features(
         np.minimum(handle_n, 5.0),
         np.minimum(date_n, 5.0),
         np.minimum(copy_n, 3.0),
-        (counts[:, _DIGIT] == n_chars - counts[:, _SPACE] - counts[:, _PUNCT]).astype(np.float64),
-        (n_words <= 3).astype(np.float64),
-    ]
-    X = np.stack(cols, axis=1)
-    if doc_lengths is None:
-        doc_lengths = [n]
-    if sum(doc_lengths) != n:
-        raise ValueError(f"doc_lengths add up to {sum(doc_lengths)}, not to the {n} lines given")
-    D = _document_blocks(lines, n_chars, doc_lengths)
-    return np.hstack([X, D]).astype(np.float32), LINE_FEATURE_NAMES
+        (counts[:, _DIGIT] == n_chars - counts[:, _SPACE] - counts[:, _PUNCT]),
+        (n_words <= 3),
+    )
+    if out is None:
+        out = np.empty((n, len(LINE_FEATURE_NAMES)), dtype=np.float32)
+    for j, c in enumerate(cols):
+        out[:, j] = c
+    _document_blocks(lines, n_chars, doc_lengths, _text, out=out[:, len(cols):])
+    return out, LINE_FEATURE_NAMES
 
 
 _OWN_NAMES = (

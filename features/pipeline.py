@@ -53,13 +53,20 @@ def extract_features(lines: Sequence[str], doc_lengths: Sequence[int] | None = N
     -------
     FeatureBatch
     """
+    from ._fasttokens import prepare
+
     doc_lengths = tuple(doc_lengths) if doc_lengths is not None else (len(lines),)
-    own, own_names = line_features(lines, doc_lengths)
+    text = prepare(lines) if len(lines) else None  # case-folded once for titles and tokens
+    own, own_names = line_features(lines, doc_lengths, _text=text)
     nb, nb_names = neighbour_features(own, own_names, doc_lengths)
     win, win_names = window_means(own, own_names, doc_lengths)
-    indptr, indices = token_hashes(lines)
+    indptr, indices = token_hashes(lines, text)
+    dense = np.empty((len(lines), own.shape[1] + nb.shape[1] + win.shape[1]), dtype=np.float32)
+    dense[:, : own.shape[1]] = own
+    dense[:, own.shape[1]: own.shape[1] + nb.shape[1]] = nb
+    dense[:, own.shape[1] + nb.shape[1]:] = win
     return FeatureBatch(
-        dense=np.hstack([own, nb, win]),
+        dense=dense,
         names=own_names + nb_names + win_names,
         indptr=indptr,
         indices=indices,

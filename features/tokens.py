@@ -66,7 +66,7 @@ def _token_hashes_reference(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarra
     return indptr, np.asarray(indices, dtype=np.int32)
 
 
-def token_hashes(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def token_hashes(lines: Sequence[str], _text=None) -> tuple[np.ndarray, np.ndarray]:
     """Hash the lexical tokens of each line into bucket indices.
 
     Parameters
@@ -85,11 +85,12 @@ def token_hashes(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     -----
     The result is exactly that of hashing :func:`_line_tokens` with :func:`zlib.crc32`, but
     computed over the whole batch at once (see :mod:`boilerline.features._fasttokens`): the tokens
-    are never built as strings.
+    are never built as strings.  ``_text`` is the batch's :func:`~._fasttokens.prepare` result
+    when the caller already has it.
     """
     from ._fasttokens import fast_token_hashes
 
-    out = fast_token_hashes(lines)
+    out = fast_token_hashes(lines, _text)
     return out if out is not None else _token_hashes_reference(lines)
 
 

@@ -149,10 +149,11 @@ class LineClassifier:
     def predict_documents(self, documents: Iterable[Sequence[str]]) -> list[list[str | None]]:
         """Label many documents at once (faster than one :meth:`predict` call each)."""
         out = []
+        names = np.array(list(self.labels) + [None], dtype=object)  # the last one for blank lines
         for proba in self.predict_proba_documents(documents):
             best = proba.argmax(axis=1)
-            blank = proba.sum(axis=1) == 0
-            out.append([None if b else self.labels[k] for k, b in zip(best, blank)])
+            best[proba.sum(axis=1) == 0] = len(self.labels)
+            out.append(names[best].tolist())
         return out
 
     def predict_proba_documents(self, documents: Iterable[Sequence[str]]) -> list[np.ndarray]:
@@ -200,7 +201,9 @@ class LineClassifier:
 
     def _score(self, lines: list[str], doc_lengths: list[int]) -> np.ndarray:
         batch = extract_features(lines, doc_lengths)
-        dense = (batch.dense - self._a["s1_mean"]) / self._a["s1_scale"]
+        dense = batch.dense  # standardised in place (a fresh float32 array)
+        dense -= self._a["s1_mean"]
+        dense /= self._a["s1_scale"]
         P = self._stage1(dense, batch.indptr, batch.indices)
         if self._has_stage2:
             P = self._stage2(P, dense[:, : self._n_own], doc_lengths)
@@ -225,5 +228,6 @@ class LineClassifier:
     def _stage2(self, P: np.ndarray, own: np.ndarray, doc_lengths: list[int]) -> np.ndarray:
         a = self._a
         Z = stage2_inputs(P, own, self.labels, doc_lengths)
-        Z = (Z - a["s2_mean"]) / a["s2_scale"]
+        Z -= a["s2_mean"]
+        Z /= a["s2_scale"]
         return _softmax(_relu(Z @ a["s2_W0"] + a["s2_b0"]) @ a["s2_W1"] + a["s2_b1"])

@@ -282,3 +282,42 @@ def test_regex_counts_equal_finditer_per_line(docs, name):
         if keep is not None:
             ms = [m for m in ms if len(m) == 4 or not m.isdigit()]
         assert (n[i], chars[i]) == (len(ms), sum(map(len, ms))), line
+
+
+def test_prefiltered_pattern_counts_equal_the_whole_text_split(docs):
+    """Running each pattern only over the lines holding one of its triggers changes nothing."""
+    from boilerline.features import lines as L
+
+    lines, _ = _flat(docs)
+    lines = lines + ["2024-01-01 12 1999 3.14 12345", "[/x] [y a=1] {% if %} {{ a }} %%AD%% (c) ©",
+                     "see www.example.org/a or http://x.y and a.com b.php c.html", "Copyright 2020 (C) x@y.fr #t"]
+    cps, starts, ends, _, _, _, line_of = L._char_class_block(lines)
+    got = L._pattern_counts(lines, cps, line_of)
+    text = "\n".join(lines)
+    for name, pattern in L._PATTERNS.items():
+        want = L._regex_counts(pattern, text, starts)
+        np.testing.assert_array_equal(got[name][0], want[0], err_msg=name)
+        np.testing.assert_array_equal(got[name][1], want[1], err_msg=name)
+    want_dates, _ = L._regex_counts(L.NUMBER_RE, text, starts, keep=L._date_mask)
+    more = ["1.2.3 1..2 1-2- 12:30:00 -5 2024. .2024 1/2/ 0000 99999 ١٢٣٤", "1", "a1b22c333d4444"]
+    cps2, starts2, _, _, _, _, line_of2 = L._char_class_block(more)
+    np.testing.assert_array_equal(L._date_counts(cps, line_of, len(lines)), want_dates)
+    np.testing.assert_array_equal(
+        L._date_counts(cps2, line_of2, len(more)),
+        L._regex_counts(L.NUMBER_RE, "\n".join(more), starts2, keep=L._date_mask)[0],
+    )
+
+
+def test_word_run_hashes_equal_for_equal_words(docs):
+    from boilerline.features._fasttokens import prepare, run_hashes
+
+    lines, _ = _flat(docs)
+    text = prepare(lines)
+    runs = np.arange(len(text.rs))
+    h = run_hashes(text, runs).tolist()
+    words = [text.low[a:b] for a, b in zip(text.rs.tolist(), text.re_.tolist())]
+    by_word = {}
+    for w, x in zip(words, h):
+        assert by_word.setdefault(w, x) == x, w
+    assert len(set(by_word.values())) == len(by_word)  # no collisions among these words
+    assert max(h) < 1 << 40
