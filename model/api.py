@@ -22,7 +22,7 @@ def shipped_model_path() -> Path:
     return Path(str(resources.files("boilerline.model").joinpath(SHIPPED_MODEL)))
 
 
-def load_model(path: str | Path | None = None) -> LineClassifier:
+def load_model(path: str | Path | None = None, expected_sha256: str | None = None) -> LineClassifier:
     """Load a line classifier.
 
     Parameters
@@ -30,6 +30,9 @@ def load_model(path: str | Path | None = None) -> LineClassifier:
     path : str or Path, optional
         An artifact written by ``python -m boilerline.training train``.  By default, the model
         shipped with the package, whose checksum is verified first.
+    expected_sha256 : str, optional
+        The artifact's SHA-256 hex digest; when given, a file that does not match is refused
+        (the shipped model's recorded digest is used by default).
 
     Returns
     -------
@@ -41,7 +44,7 @@ def load_model(path: str | Path | None = None) -> LineClassifier:
         When the file is missing, corrupted, holds pickled objects, or was made for other
         features or another artifact format.  Loading never runs code from the file.
     """
-    expected = None
+    expected = expected_sha256
     if path is None:
         path = shipped_model_path()
         checksum = path.with_name(SHIPPED_CHECKSUM)
@@ -49,7 +52,7 @@ def load_model(path: str | Path | None = None) -> LineClassifier:
             raise ModelLoadError(
                 f"no shipped model at {path}; train one with `python -m boilerline.training train`"
             )
-        if checksum.is_file():
+        if checksum.is_file() and expected is None:
             expected = checksum.read_text(encoding="ascii").split()[0]
     arrays, meta = load_artifact(path, expected_sha256=expected)
     _check_compatible(Path(path), arrays, meta)
