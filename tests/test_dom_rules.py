@@ -181,3 +181,20 @@ def test_related_title_in_a_menu_is_not_a_section():
     # a bare "Read more" labels its own line only
     assert v["Read more"] == ("related-link", "related-heading-section")
     assert v["Another story title"] is None
+
+
+def test_sidebar_article_titles_are_related_links_but_menus_and_footers_are_not():
+    from boilerline.training.dom_rules import dom_votes
+    from boilerline.training.render import render_blocks
+
+    page = """<html><head><title>Story title - Site</title></head><body>
+    <nav><ul><li><a href="/">Home</a></li><li><a href="/a">A long menu entry with many words here</a></li></ul></nav>
+    <article><h1>Story title</h1><p>Some text of the story that is long enough to be a paragraph.</p></article>
+    <aside class="widget"><ul><li><a href="/x">Council approves the new cycle lanes for the city centre</a></li>
+    <li><a href="/y">Contact</a></li></ul></aside>
+    <footer><a href="/t">Terms and conditions of use of this site</a></footer></body></html>"""
+    votes = {b.text: v for b, v in zip(render_blocks(page), dom_votes(render_blocks(page)))}
+    assert votes["Council approves the new cycle lanes for the city centre"] == ("related-link", "sidebar-article-link")
+    assert votes["A long menu entry with many words here"][0] == "other"
+    assert votes["Contact"][0] == "other"
+    assert votes["Terms and conditions of use of this site"][0] == "other"

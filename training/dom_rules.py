@@ -50,12 +50,18 @@ R_COMMENT = "comment-section"
 R_COMMENT_HEADING = "comment-heading"
 R_OTHER_STRONG = "boilerplate-widget"  # share, cookie, breadcrumb, menu, author box, newsletter
 R_OTHER_WEAK = "site-chrome"  # nav, site header/footer, aside, .widget, #sidebar
+R_SIDEBAR_ARTICLE = "sidebar-article-link"  # a linked title of another article in a sidebar widget
 
 RULES = (
     R_SHORTCODE, R_CAPTION_SHORTCODE, R_AD_LABEL, R_AD_CONTAINER, R_H1, R_TITLE, R_HEADLINE_REPEAT,
     R_CAPTION, R_TAG, R_TAGCLOUD, R_RELATED, R_RELATED_STEM, R_RELATED_HEADING, R_READ_ALSO, R_COMMENT,
-    R_COMMENT_HEADING, R_OTHER_STRONG, R_OTHER_WEAK, R_PREV_NEXT, R_SHARE_TEXT,
+    R_COMMENT_HEADING, R_OTHER_STRONG, R_OTHER_WEAK, R_PREV_NEXT, R_SHARE_TEXT, R_SIDEBAR_ARTICLE,
 )
+#: A sidebar line that is wholly a link of at least this many words reads as another
+#: article's title ("Recent posts", "Most read"): related-link, per the label spec. The hand
+#: check found such lists to be the main error of the site-chrome rule.
+SIDEBAR_TITLE_MIN_WORDS = 5
+SIDEBAR_TITLE_MAX_CHARS = 200
 
 # --------------------------------------------------------------------------- markup vocabularies
 # All matched against WHOLE class / id tokens (lowercased).
@@ -624,8 +630,22 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
             votes[i] = ("ad shortcode", R_AD_CONTAINER)
             continue
         if ev.weak_other and not ev.in_article and not ev.article_part:
-            votes[i] = ("other", R_OTHER_WEAK)
+            if _is_sidebar_article_title(b):
+                votes[i] = ("related-link", R_SIDEBAR_ARTICLE)
+            else:
+                votes[i] = ("other", R_OTHER_WEAK)
     return votes
+
+
+def _is_sidebar_article_title(block: Block) -> bool:
+    """A long, wholly linked line outside menus, site headers and footers."""
+    text = block.text
+    if len(text) > SIDEBAR_TITLE_MAX_CHARS or block.link_chars < 0.9 * len(text):
+        return False
+    if len(text.split()) < SIDEBAR_TITLE_MIN_WORDS or _in_menu(block):
+        return False
+    return not any(tag == "footer" or "footer" in classes or "footer" in ids
+                   for tag, ids, classes, _ in _elements(block.context))
 
 
 def _in_menu(block: Block) -> bool:
