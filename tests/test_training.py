@@ -1,0 +1,79 @@
+"""Tests of the training and evaluation code on hand-written pages (no corpus needed)."""
+
+import numpy as np
+import pytest
+
+from boilerline.model import load_model
+from boilerline.training import train_model
+from boilerline.training.evaluate import EvalSet, c4_content, justext_content, metrics_block, predict_all
+from boilerline.training.train import Documents, augment, score_report, split_by_site
+
+
+def _docs(labelled_pages, copies=3):
+    items = [(f"{name}-{c}", lines, labels) for c in range(copies) for name, (lines, labels) in labelled_pages.items()]
+    return Documents(
+        lines=[x[1] for x in items], labels=[x[2] for x in items], sites=[x[0] for x in items],
+        languages=[x[0][:2] for x in items], sources=["fixture"] * len(items),
+        renderings=["blocks"] * len(items), doc_ids=[x[0] for x in items],
+    )
+
+
+def test_split_keeps_each_site_on_one_side(labelled_pages):
+    docs = _docs(labelled_pages, copies=10)
+    docs.sites = [s.rsplit("-", 1)[0] + f"-{i % 7}" for i, s in enumerate(docs.sites)]
+    train, test = split_by_site(docs, exclude_sites=frozenset({docs.sites[0]}))
+    assert set(train).isdisjoint(test) and len(train) + len(test) == len(docs)
+    assert {docs.sites[i] for i in train}.isdisjoint({docs.sites[i] for i in test})
+    assert 0 in test  # an excluded (dev) site is never trained on
+
+
+def test_augment_adds_copies_and_keeps_originals(labelled_pages):
+    docs = _docs(labelled_pages, copies=1)
+    before = [list(lines) for lines in docs.lines]
+    out = augment(docs, fraction=0.5)
+    assert out.lines[: len(docs)] == before and docs.lines == before
+    assert len(out) == len(docs) + round(0.5 * len(docs))
+    copy_sites = out.sites[len(docs):]
+    assert set(copy_sites) <= set(docs.sites)  # a copy stays on its source's site
+
+
+def test_score_report_counts():
+    y_true = np.array([0, 1, 1, 2, 2, 2])
+    y_pred = np.array([0, 1, 2, 2, 2, 1])
+    r = score_report(y_true, y_pred, ("headline", "body", "other"))
+    assert r["per_class"]["headline"]["f1"] == 1.0
+    assert r["per_class"]["other"]["support"] == 3
+    assert r["n_lines"] == 6 and 0 < r["macro_f1"] < 1
+    assert "content_f1" in r
+
+
+def test_baselines_mark_prose_as_content():
+    lines = ["Home", "The council voted on Tuesday to build forty kilometres of protected cycle lanes.",
+             "Share on Facebook", ""]
+    c4 = c4_content(lines)
+    assert c4 == [False, True, False, False]
+    jt = justext_content(lines, "en")
+    assert len(jt) == len(lines) and jt[0] is False and jt[3] is False
+
+
+def test_evaluation_of_a_trained_model(tiny_model_path, labelled_pages):
+    clf = load_model(tiny_model_path)
+    names = sorted(labelled_pages)
+    ev = EvalSet("fixtures", [labelled_pages[n][0] for n in names], [labelled_pages[n][1] for n in names],
+                 [n[:2] for n in names], ["fixture"] * len(names), names)
+    pred, proba = predict_all(clf, ev)
+    m = metrics_block(ev, pred, clf.labels, baselines=True)
+    assert m["overall"]["n_lines"] == sum(len(labelled_pages[n][0]) for n in names)
+    assert set(m["per_language"]) == {n[:2] for n in names}
+    assert set(m["content_f1"]) == {"boilerline", "jusText", "C4 line rules"}
+    cm = np.array(m["confusion"])
+    assert cm.sum() == m["overall"]["n_lines"]
+
+
+def test_training_needs_labelled_lines(tmp_path):
+    from datasets import Dataset
+
+    Dataset.from_list([{"doc_id": "a", "site": "a", "language": "en", "source": "x", "rendering": "blocks",
+                        "lines": ["x", "y"], "labels": [None, None], "rules": [None, None]}]).save_to_disk(str(tmp_path / "ds"))
+    with pytest.raises(ValueError):
+        train_model(tmp_path / "ds", tmp_path / "m.npz", augment_fraction=0)
