@@ -122,10 +122,8 @@ def prepare(lines: Sequence[str]) -> BatchText | None:
     t.U = U
     if len(U) == len(cps):
         t.boff = np.arange(len(cps) + 1, dtype=np.int64)
-    else:
-        nb = 1 + (cps >= 0x80).astype(np.int64) + (cps >= 0x800) + (cps >= 0x10000)
-        t.boff = np.zeros(len(cps) + 1, dtype=np.int64)
-        np.cumsum(nb, out=t.boff[1:])
+    else:  # a code point starts at each byte that is not a continuation byte (0b10xxxxxx)
+        t.boff = np.append(np.flatnonzero((U & np.uint8(0xC0)) != 0x80), len(U))
     starts = np.zeros(n, dtype=np.int64)
     starts[1:] = nl + 1
     ends = np.empty(n, dtype=np.int64)

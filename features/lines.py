@@ -67,11 +67,19 @@ def _class_table() -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=1)
+def _full_class_table() -> np.ndarray:
+    """:func:`_class_table` over all of Unicode: code points beyond the BMP count as letters."""
+    table = np.full(0x110000, _LETTER_OTHER, dtype=np.int8)
+    table[:0x10000] = _class_table()
+    return table
+
+
 def _codepoints(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Join the lines with ``\\n`` and return (code points, line starts, line ends)."""
     text = "\n".join(lines)
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    lengths = np.fromiter((len(line) for line in lines), dtype=np.int64, count=len(lines))
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     starts = np.zeros(len(lines), dtype=np.int64)
     if len(lines) > 1:
         starts[1:] = np.cumsum(lengths[:-1] + 1)
@@ -134,14 +142,12 @@ def _char_class_block(lines: Sequence[str]):
     """
     cps, starts, ends = _codepoints(lines)
     n = len(starts)
-    table = _class_table()
-    classes = table[np.minimum(cps, 0xFFFF)]
-    classes[cps >= 0x10000] = _LETTER_OTHER
-    line_of = np.repeat(np.arange(n, dtype=np.int64), ends - starts + 1)[: len(cps)]
+    classes = _full_class_table()[cps]
     k = len(_CLASS_NAMES) + 1
-    binned = classes.astype(np.int64)
-    binned[ends[:-1]] = len(_CLASS_NAMES)  # the separators
-    binned += line_of * k
+    binned = np.repeat(np.arange(0, n * k, k, dtype=np.int64), ends - starts + 1)[: len(cps)]
+    line_of = binned // k
+    binned += classes
+    binned[ends[:-1]] += len(_CLASS_NAMES) - classes[ends[:-1]]  # the separators
     counts = np.bincount(binned, minlength=n * k).reshape(n, k)[:, :-1].astype(np.float64)
     # Words: a letter/digit run starts where the previous code point is not one.
     wordy = classes <= _DIGIT

@@ -17,6 +17,7 @@ needs neither scikit-learn nor pickle and starts fast.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from itertools import compress
 from typing import Iterable, Sequence
 
@@ -31,6 +32,30 @@ MAX_WINDOW_LINES = 5_000
 BATCH_LINES = 8_192
 #: Offsets of the neighbours whose first-stage scores feed the second stage.
 STAGE2_OFFSETS = (-3, -2, -1, 1, 2, 3)
+
+
+_BLAS_CONTROLLER: list = []  # threadpoolctl's controller, made on first use (or None)
+
+
+def _single_threaded_blas():
+    """A context in which BLAS (numpy's OpenBLAS) runs on one thread.
+
+    The products here are small (a batch of lines times a 97 x 64 matrix): extra BLAS threads
+    gain little, and on a busy machine, or with one labelling process per core
+    (``--workers``), their spinning threads took half of the CPU: labelling the benchmark
+    took 4.5-5 s with OpenBLAS's default threads against 2.2 s on one thread (2-CPU machine
+    shared with other jobs).  threadpoolctl comes with scikit-learn; without it, a no-op.
+    """
+    if not _BLAS_CONTROLLER:
+        try:
+            import scipy.sparse  # noqa: F401  (loaded first, so that its libraries are seen too)
+            from threadpoolctl import ThreadpoolController
+
+            _BLAS_CONTROLLER.append(ThreadpoolController())
+        except Exception:  # pragma: no cover - threadpoolctl missing or failing
+            _BLAS_CONTROLLER.append(None)
+    ctl = _BLAS_CONTROLLER[0]
+    return ctl.limit(limits=1, user_api="blas") if ctl is not None else nullcontext()
 
 
 def _relu(x: np.ndarray) -> np.ndarray:
@@ -200,6 +225,10 @@ class LineClassifier:
                 group, group_lines = [], 0
 
     def _score(self, lines: list[str], doc_lengths: list[int]) -> np.ndarray:
+        with _single_threaded_blas():
+            return self._score_batch(lines, doc_lengths)
+
+    def _score_batch(self, lines: list[str], doc_lengths: list[int]) -> np.ndarray:
         batch = extract_features(lines, doc_lengths)
         dense = batch.dense  # standardised in place (a fresh float32 array)
         dense -= self._a["s1_mean"]
