@@ -141,8 +141,9 @@ def _decayed_scan(P: np.ndarray, pos: np.ndarray, decay: float) -> np.ndarray:
     step = 1
     longest = int(pos.max()) + 1 if len(pos) else 0
     while step < longest and decay ** step >= SCAN_NEGLIGIBLE:
-        reach = (pos[step:] >= step)[:, None]
-        y[step:] += np.where(reach, (decay ** step) * y[:-step], 0.0)
+        add = y[:-step] * (decay ** step)  # a copy: y[step:] must see the previous values
+        add[pos[step:] < step] = 0.0  # not in the same document
+        y[step:] += add
         step *= 2
     return y
 

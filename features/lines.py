@@ -181,8 +181,17 @@ def _first_class(classes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> n
     return np.where(ends > starts, classes[np.minimum(starts, len(classes) - 1)], -1)
 
 
+@lru_cache(maxsize=None)
+def _set_table(chars: str) -> np.ndarray:
+    """``table[min(cp, 0xFFFF)]`` is True for the code points of ``chars`` (all in the BMP)."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    table[0xFFFF] = False  # stands for every code point beyond the BMP
+    return table
+
+
 def _in_set(codes: np.ndarray, chars: str) -> np.ndarray:
-    return np.isin(codes, np.array([ord(c) for c in chars], dtype=codes.dtype)).astype(np.float64)
+    return _set_table(chars)[np.minimum(codes, 0xFFFF)]
 
 
 def _casefolded_keys(lines: Sequence[str]) -> list[str]:
