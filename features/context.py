@@ -91,12 +91,22 @@ def neighbour_features(
     names : tuple of str
     """
     idx = [list(names).index(c) for c in columns]
-    blocks, out_names = [], []
-    for off in offsets:
-        shifted, exists = shift_within_documents(X[:, idx], off, doc_lengths)
-        blocks += [shifted, exists[:, None]]
+    n, k = X.shape[0], len(idx)
+    doc = _doc_index(doc_lengths, n)
+    V = X[:, idx].astype(np.float32)
+    out = np.zeros((n, len(offsets) * (k + 1)), dtype=np.float32)
+    out_names: list[str] = []
+    for b, off in enumerate(offsets):
+        # row i gets row i + off when that row exists and is in the same document
+        lo, hi = max(0, -off), min(n, n - off)
+        if hi > lo:
+            rows = np.arange(lo, hi)
+            rows = rows[doc[rows + off] == doc[rows]]
+            col = b * (k + 1)
+            out[rows, col:col + k] = V[rows + off]
+            out[rows, col + k] = 1.0
         out_names += [f"nb{off:+d}_{c}" for c in columns] + [f"nb{off:+d}_exists"]
-    return np.hstack(blocks).astype(np.float32), tuple(out_names)
+    return out, tuple(out_names)
 
 
 def window_means(
@@ -153,11 +163,13 @@ def running_summaries(
     names: Sequence[str],
     doc_lengths: Sequence[int] | None = None,
     decay: float = 0.7,
+    out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Exponentially decayed sums of ``P`` over the lines before and after each line.
 
     Meant for a first model's per-line label probabilities: "a related-articles heading
     came shortly before this line" is section state, which holds until the next section.
+    ``out``: an (n, 2 * k) float32 array to fill instead of a new one.
     """
     n, k = P.shape
     doc = _doc_index(doc_lengths, n)
@@ -172,11 +184,14 @@ def running_summaries(
     rpos = np.repeat(lengths, lengths) - 1 - pos  # lines after this one in its document
     fwd = _decayed_scan(P, pos, decay)
     bwd = _decayed_scan(P[::-1], rpos[::-1], decay)[::-1]
-    before = np.zeros((n, k))
-    after = np.zeros((n, k))
-    if n:
-        before[1:] = np.where((pos[1:] > 0)[:, None], fwd[:-1], 0.0)
-        after[:-1] = np.where((rpos[:-1] > 0)[:, None], bwd[1:], 0.0)
     scale = 1.0 - decay
+    res = np.zeros((n, 2 * k), dtype=np.float32) if out is None else out
+    if out is not None:
+        res[:] = 0.0
+    if n:
+        rows = np.flatnonzero(pos[1:] > 0) + 1  # lines with a line before them
+        res[rows, :k] = fwd[rows - 1] * scale
+        rows = np.flatnonzero(rpos[:-1] > 0)  # lines with a line after them
+        res[rows, k:] = bwd[rows + 1] * scale
     out_names = tuple(f"before_{c}" for c in names) + tuple(f"after_{c}" for c in names)
-    return (np.hstack([before, after]) * scale).astype(np.float32), out_names
+    return res, out_names

@@ -103,25 +103,25 @@ def stage2_inputs(
     doc_lengths : sequence of int
     """
     n, k = P.shape
-    summaries, _ = running_summaries(P, list(labels), doc_lengths)
     # One preallocated float32 matrix, filled block by block (same columns as an hstack of
     # P, [shift_within_documents(P, off), exists] per offset, summaries, own).
-    Z = np.zeros((n, k + len(STAGE2_OFFSETS) * (k + 1) + summaries.shape[1] + own.shape[1]), dtype=np.float32)
+    col = k + len(STAGE2_OFFSETS) * (k + 1)
+    Z = np.zeros((n, col + 2 * k + own.shape[1]), dtype=np.float32)
     Z[:, :k] = P
     lengths = np.asarray(doc_lengths, dtype=np.int64)
     if sum(doc_lengths) != n:
         raise ValueError(f"doc_lengths add up to {sum(doc_lengths)}, not to the {n} rows given")
     pos = np.arange(n) - np.repeat(np.cumsum(lengths) - lengths, lengths)  # index in its document
     rpos = np.repeat(lengths, lengths) - 1 - pos  # lines after it in its document
-    col = k
+    c = k
     for off in STAGE2_OFFSETS:
         exists = pos >= -off if off < 0 else rpos >= off
         rows = np.flatnonzero(exists)
-        Z[rows, col:col + k] = P[rows + off]
-        Z[:, col + k] = exists
-        col += k + 1
-    Z[:, col:col + summaries.shape[1]] = summaries
-    Z[:, col + summaries.shape[1]:] = own
+        Z[rows, c:c + k] = P[rows + off]
+        Z[:, c + k] = exists
+        c += k + 1
+    running_summaries(P, list(labels), doc_lengths, out=Z[:, col:col + 2 * k])
+    Z[:, col + 2 * k:] = own
     return Z
 
 
