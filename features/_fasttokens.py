@@ -145,15 +145,15 @@ _P_INV = pow(_P, -1, 1 << 64)
 
 
 _POWERS: list = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
-#: Power tables longer than this are not kept between calls (two uint64 arrays).
-_POWERS_KEEP = 1 << 22
+#: Power tables longer than this are not kept between calls (two uint64 arrays, 16 MB at most).
+_POWERS_KEEP = 1 << 20
 
 
 def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
     """``P**i`` and ``P**-i`` modulo 2**64 for ``i < size`` (at least), kept between calls."""
     if len(_POWERS[0]) >= size:
         return _POWERS[0], _POWERS[1]
-    size = max(size, 2 * len(_POWERS[0]))
+    size = max(size, min(2 * len(_POWERS[0]), _POWERS_KEEP))
     with np.errstate(over="ignore"):
         out = []
         for x in (_P, _P_INV):
