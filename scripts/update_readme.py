@@ -1,0 +1,64 @@
+"""Refresh the README's accuracy tables (from reports/metrics.json) and its labelled example.
+
+Run from the repository root after `python -m boilerline.training evaluate`:
+    python scripts/update_readme.py
+"""
+import json, subprocess, sys
+m = json.load(open('reports/metrics.json'))
+h, d = m['heldout'], m['dev']
+rows = ["| label | F1, held-out sites | F1, hand-labelled dev pages |", "|---|---:|---:|"]
+for lab in h['overall']['per_class']:
+    rows.append(f"| {lab} | {h['overall']['per_class'][lab]['f1']:.3f} | {d['overall']['per_class'][lab]['f1']:.3f} |")
+rows.append(f"| **macro-F1** | **{h['overall']['macro_f1']:.3f}** | **{d['overall']['macro_f1']:.3f}** |")
+rows.append(f"| lines | {h['overall']['n_lines']:,} | {d['overall']['n_lines']:,} |")
+cf = ["| content F1 (headline+body vs the rest) | held-out sites | dev pages |", "|---|---:|---:|"]
+for tool in h['content_f1']:
+    cf.append(f"| {tool} | {h['content_f1'][tool]:.3f} | {d['content_f1'][tool]:.3f} |")
+lang = ["| language | dev pages | dev macro-F1 | dev content F1 | held-out macro-F1 | held-out content F1 |", "|---|---:|---:|---:|---:|---:|"]
+for g in ('fr', 'en', 'de', 'es', 'pt', 'it', 'nl'):
+    dv = d['per_language'].get(g); hv = h['per_language'].get(g)
+    f = lambda v, k: f"{v[k]:.3f}" if v else "-"
+    lang.append(f"| {g} | {dv['documents'] if dv else 0} | {f(dv,'macro_f1')} | {f(dv,'content_f1')} | {f(hv,'macro_f1')} | {f(hv,'content_f1')} |")
+acc = f"""## Accuracy
+
+From `reports/evaluation.md`, written by `python -m boilerline.training evaluate` (which
+also writes per-source tables, confusion matrices as PNG, and the worst-labelled lines
+for error analysis). Two evaluation sets, neither ever trained on: **held-out sites**,
+every page of one site in five (chosen by a hash of the site name) with the auto-labels
+of `data/README.md` as gold, and **22 hand-labelled dev pages** in 7 languages
+(`data/dev/`), whose sites are also excluded from training. The model is judged
+elsewhere on pages from other collections; these are our own numbers.
+
+{chr(10).join(rows)}
+
+Content F1 against the two usual alternatives for plain text, on the same lines
+(jusText given each line as a `<p>`, with the page's language stoplist; the C4 line rules
+as datatrove's `C4QualityFilter` applies them):
+
+{chr(10).join(cf)}
+
+By language (the first user's pages are French):
+
+{chr(10).join(lang)}
+
+Targets of the accuracy issue (macro-F1 >= 0.85, every label >= 0.70, content F1 >= 0.95)
+are **not met yet**: `reports/evaluation.md` lists each; French is within 0.03 of English
+on the dev pages. The weakest labels are `caption`, `tag` and `related-link`; part of the
+held-out gap is label noise in the auto-labels themselves (measured in `data/README.md`).
+"""
+readme = open('README.md', encoding='utf-8').read()
+start = readme.index('ACCURACY_PLACEHOLDER') if 'ACCURACY_PLACEHOLDER' in readme else None
+if start is None:
+    a = readme.index('## Accuracy'); b = readme.index('## Training and evaluation')
+    readme = readme[:a] + acc + '\n' + readme[b:]
+else:
+    readme = readme.replace('ACCURACY_PLACEHOLDER', acc.rstrip())
+ex = subprocess.run(['boilerline', 'label', 'examples/page_fr.txt'], capture_output=True, text=True, check=True).stdout
+shown = [l for l in ex.splitlines() if l.strip()][:40]
+example = "Labelling `examples/page_fr.txt` (a page written for the project in the style of a French\nWordPress news site) with the shipped model, blank lines left out:\n\n```text\n" + "\n".join(shown) + "\n```\n"
+if 'EXAMPLE_PLACEHOLDER' in readme:
+    readme = readme.replace('EXAMPLE_PLACEHOLDER', example.rstrip())
+else:
+    a = readme.index('Labelling `examples/page_fr.txt`'); b = readme.index('## Labels')
+    readme = readme[:a] + example + '\n' + readme[b:]
+open('README.md', 'w', encoding='utf-8').write(readme)
