@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from boilerline.model.labels import LABELS
 from boilerline.training.devset import (
-    DEV_SET_PATH,
     DevSetMismatch,
     dev_doc_ids,
     load_dev_set,
     read_handlabels,
 )
+
+DEV_SET_PATH = Path(__file__).resolve().parents[1] / "data" / "dev" / "handlabels.tsv"
 
 
 def _manifest_langs(root):

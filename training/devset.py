@@ -21,7 +21,9 @@ from pathlib import Path
 from boilerline.model.labels import LABELS
 
 #: The dev set in this repository (resolved from this file, not the working directory).
-DEV_SET_PATH = Path(__file__).resolve().parents[1] / "data" / "dev" / "handlabels.tsv"
+# Relative to the repository root, where the training commands run (like data/processed/):
+# the hand labels are project data, not installed with the package.
+DEV_SET_PATH = Path("data") / "dev" / "handlabels.tsv"
 COLUMNS = ("doc_id", "line_no", "line_sha1", "label")
 RENDERING = "blocks"
 
