@@ -100,11 +100,11 @@ def neighbour_features(
         # row i gets row i + off when that row exists and is in the same document
         lo, hi = max(0, -off), min(n, n - off)
         if hi > lo:
-            rows = np.arange(lo, hi)
-            rows = rows[doc[rows + off] == doc[rows]]
             col = b * (k + 1)
-            out[rows, col:col + k] = V[rows + off]
-            out[rows, col + k] = 1.0
+            same = doc[lo + off:hi + off] == doc[lo:hi]
+            out[lo:hi, col:col + k] = V[lo + off:hi + off]
+            out[lo:hi, col + k] = same
+            out[np.flatnonzero(~same) + lo, col:col + k] = 0.0  # across a document edge
         out_names += [f"nb{off:+d}_{c}" for c in columns] + [f"nb{off:+d}_exists"]
     return out, tuple(out_names)
 
@@ -186,12 +186,10 @@ def running_summaries(
     bwd = _decayed_scan(P[::-1], rpos[::-1], decay)[::-1]
     scale = 1.0 - decay
     res = np.zeros((n, 2 * k), dtype=np.float32) if out is None else out
-    if out is not None:
-        res[:] = 0.0
     if n:
-        rows = np.flatnonzero(pos[1:] > 0) + 1  # lines with a line before them
-        res[rows, :k] = fwd[rows - 1] * scale
-        rows = np.flatnonzero(rpos[:-1] > 0)  # lines with a line after them
-        res[rows, k:] = bwd[rows + 1] * scale
+        np.multiply(fwd[:-1], scale, out=res[1:, :k], casting="unsafe")  # the line before
+        res[pos == 0, :k] = 0.0  # first lines have none
+        np.multiply(bwd[1:], scale, out=res[:-1, k:], casting="unsafe")  # the line after
+        res[rpos == 0, k:] = 0.0  # last lines have none
     out_names = tuple(f"before_{c}" for c in names) + tuple(f"after_{c}" for c in names)
     return res, out_names

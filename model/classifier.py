@@ -116,8 +116,10 @@ def stage2_inputs(
     c = k
     for off in STAGE2_OFFSETS:
         exists = pos >= -off if off < 0 else rpos >= off
-        rows = np.flatnonzero(exists)
-        Z[rows, c:c + k] = P[rows + off]
+        lo, hi = max(0, -off), min(n, n - off)
+        if hi > lo:  # copy the shifted block whole, then clear the rows across a document edge
+            Z[lo:hi, c:c + k] = P[lo + off:hi + off]
+            Z[np.flatnonzero(~exists[lo:hi]) + lo, c:c + k] = 0.0
         Z[:, c + k] = exists
         c += k + 1
     running_summaries(P, list(labels), doc_lengths, out=Z[:, col:col + 2 * k])
