@@ -360,9 +360,12 @@ def _document_blocks(
     title = first
     inter = np.zeros(n, dtype=np.int64)
     if len(pairs):
-        probe = (title[pair_line].astype(np.uint64) << np.uint64(40)) | (pairs & np.uint64((1 << 40) - 1))
-        at = np.minimum(np.searchsorted(pairs, probe), len(pairs) - 1)
-        inter = np.bincount(pair_line[pairs[at] == probe], minlength=n)
+        # (document, word) of every pair, looked up among those of the title lines (few)
+        doc_word = (doc[pair_line].astype(np.uint64) << np.uint64(40)) | (pairs & np.uint64((1 << 40) - 1))
+        titles = doc_word[title[pair_line] == pair_line]  # sorted: titles in order, words sorted
+        if len(titles):
+            at = np.minimum(np.searchsorted(titles, doc_word), len(titles) - 1)
+            inter = np.bincount(pair_line[titles[at] == doc_word], minlength=n)
     title_words = n_distinct[title]
     scored = eligible & (title_words > 0)
     overlap = np.zeros(n)
