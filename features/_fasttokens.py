@@ -88,9 +88,14 @@ def _span_xor(U, boff, Z, a, b, extra):
         return np.zeros(0, dtype=np.uint32), ln
     seg = np.cumsum(ln) - ln
     tot = int(ln.sum())
-    idx = np.arange(tot, dtype=np.int64) - np.repeat(seg - ba, ln)
-    dist = np.repeat(boff[b] - 1 + extra, ln) - idx
-    contrib = Z[(dist << 8) + U[idx]]
+    # per byte: its index in U and its distance from the token's end (int32 when it fits:
+    # half the memory traffic of int64 in these per-byte arrays)
+    it = np.int32 if len(U) < (1 << 31) - 1 else np.int64
+    idx = np.arange(tot, dtype=it) - np.repeat((seg - ba).astype(it), ln)
+    dist = np.repeat((boff[b] - 1 + extra).astype(it), ln) - idx
+    dist <<= 8
+    dist += U[idx]
+    contrib = Z[dist]
     return np.bitwise_xor.reduceat(contrib, seg), ln
 
 
