@@ -483,12 +483,18 @@ def train_model(
     return report
 
 
+def _default_corpus() -> Path:
+    from boilerline.training.corpus import default_corpus_root
+
+    return default_corpus_root()
+
+
 def main_train(args) -> int:
     """Entry point of ``python -m boilerline.training train``."""
     train_model(
         dataset_dir=Path(args.dataset),
         output=Path(args.output),
-        corpus=Path(args.corpus) if args.corpus else None,
+        corpus=Path(args.corpus) if args.corpus else _default_corpus(),
         max_docs=args.max_docs,
         stage2=not args.no_context,
         refit_all=args.refit_all,
@@ -500,7 +506,9 @@ def main_train(args) -> int:
 def add_arguments(parser) -> None:
     """The ``train`` subcommand's options."""
     parser.add_argument("--dataset", default=str(DEFAULT_DATASET), help="labelled line dataset (save_to_disk folder)")
-    parser.add_argument("--corpus", default=None, help="corpus to build the dataset from when it is missing")
+    parser.add_argument("--corpus", default=None,
+                        help="corpus to build the dataset from when it is missing "
+                             "(default: $BOILERLINE_CORPUS or ../shared/corpus)")
     parser.add_argument("--output", "-o", default=str(DEFAULT_OUTPUT), help="where to write the model artifact")
     parser.add_argument("--max-docs", type=int, default=None, help="train on the first N documents only")
     parser.add_argument("--no-context", action="store_true", help="skip the second (context) stage")
