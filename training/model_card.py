@@ -62,13 +62,13 @@ INTENDED_USE = """\
 
 KNOWN_LIMITS = """\
 - Training labels were produced automatically (annotations shipped with the source
-  collections plus DOM rules), not by hand: the held-out scores below measure agreement
+  collections plus DOM rules), not by hand: the held-out scores above measure agreement
   with those labels, and their errors are partly the rules' errors (see `data/README.md`
   for the rules' hand-checked precision).
 - Held-out sites come from the same collections as the training sites: news, blogs and
   recipe pages, mostly WordPress-like layouts. Forums, shops, documentation sites and
   home pages are rarer and likely worse.
-- Languages: most lines are English, French, German and Spanish; languages with little
+- Languages: most lines are English and German (French, Spanish and the rest are far fewer); languages with little
   data (see the per-language table) and scripts without spaces between words score lower.
 - Rare classes (`ad shortcode`, `tag`, `caption`) rest on few examples; their F1 is less
   stable than that of `body` or `other`.
@@ -164,11 +164,19 @@ def _labels_section(labels: Sequence[str]) -> str:
     return _table(("label", "meaning"), rows)
 
 
+def _in_label_order(per_class: dict) -> list:
+    """Per-class rows in the product's label order (artifact metadata stores keys sorted)."""
+    from boilerline.model.labels import LABELS
+
+    rank = {lab: i for i, lab in enumerate(LABELS)}
+    return sorted(per_class.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+
 def _per_class_section(report: dict) -> str:
     if not report or "per_class" not in report:
         return "No held-out scores recorded."
     rows = [(f"`{lab}`", f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", f"{m['support']:,}")
-            for lab, m in report["per_class"].items()]
+            for lab, m in _in_label_order(report["per_class"])]
     rows.append(("**macro-F1**", "", "", f"**{report['macro_f1']:.3f}**", f"{report['n_lines']:,}"))
     if "content_f1" in report:
         rows.append(("**content F1** (headline+body vs rest)", "", "", f"**{report['content_f1']:.3f}**", ""))
@@ -181,7 +189,7 @@ def _per_language_section(per_language: dict | None) -> str:
                 "--model PATH --dataset DATASET_DIR` to add them).")
     rows = [(f"`{lang}`", f"{m['n_documents']:,}", f"{m['n_lines']:,}", f"{m['macro_f1']:.3f}",
              f"{m['content_f1']:.3f}" if "content_f1" in m else "-", f"{m['accuracy']:.3f}")
-            for lang, m in per_language.items()]
+            for lang, m in sorted(per_language.items(), key=lambda kv: -kv[1].get("n_lines", 0))]
     return _table(("language", "documents", "labelled lines", "macro-F1", "content F1", "accuracy"), rows,
                   right=(1, 2, 3, 4, 5))
 
