@@ -7,6 +7,7 @@ import json
 import pytest
 
 pytest.importorskip("datatrove")
+pytest.importorskip("datatrove.pipeline.filters")  # needs `regex`, which datatrove does not declare
 
 from datatrove.data import Document  # noqa: E402
 from datatrove.executor import LocalPipelineExecutor  # noqa: E402

@@ -49,7 +49,7 @@ def test_score_report_counts():
 
 def test_baselines_mark_prose_as_content():
     pytest.importorskip("justext")
-    pytest.importorskip("datatrove")
+    pytest.importorskip("datatrove.pipeline.filters")
     lines = ["Home", "The council voted on Tuesday to build forty kilometres of protected cycle lanes.",
              "Share on Facebook", ""]
     c4 = c4_content(lines)
@@ -60,7 +60,7 @@ def test_baselines_mark_prose_as_content():
 
 def test_evaluation_of_a_trained_model(tiny_model_path, labelled_pages):
     pytest.importorskip("justext")
-    pytest.importorskip("datatrove")
+    pytest.importorskip("datatrove.pipeline.filters")
     clf = load_model(tiny_model_path)
     names = sorted(labelled_pages)
     ev = EvalSet("fixtures", [labelled_pages[n][0] for n in names], [labelled_pages[n][1] for n in names],
