@@ -8,6 +8,7 @@ import pytest
 
 pytest.importorskip("datatrove")
 pytest.importorskip("datatrove.pipeline.filters")  # needs `regex`, which datatrove does not declare
+pytest.importorskip("orjson")  # datatrove's JsonlReader/JsonlWriter need it (the [datatrove] extra has it)
 
 from datatrove.data import Document  # noqa: E402
 from datatrove.executor import LocalPipelineExecutor  # noqa: E402
