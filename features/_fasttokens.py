@@ -16,7 +16,6 @@ checks it.  :func:`fast_token_hashes` returns ``None`` for the one input it does
 
 from __future__ import annotations
 
-import re
 import zlib
 from functools import lru_cache
 from typing import Sequence
@@ -24,7 +23,6 @@ from typing import Sequence
 import numpy as np
 
 from .tokens import (
-    DIGITS_RE,
     HEAD_CHARS,
     HEAD_WORDS,
     MAX_WORD_CHARS,

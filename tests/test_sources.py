@@ -4,7 +4,6 @@ real corpus (skipped when it is absent: env BOILERLINE_CORPUS or <repo>/../share
 import csv
 import gzip
 import json
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -198,18 +197,6 @@ def test_missing_files_do_not_raise(tmp_path):
 # ----------------------------------------------------------------------------- real corpus
 
 
-def _corpus_root() -> Path | None:
-    env = os.environ.get("BOILERLINE_CORPUS")
-    cands = [Path(env)] if env else []
-    cands.append(Path(__file__).resolve().parents[1].parent / "shared" / "corpus")
-    for c in cands:
-        if (c / "MANIFEST.csv").is_file():
-            return c
-    return None
-
-
-CORPUS = _corpus_root()
-
 # sources that ship annotations, and what every annotated page of them should have
 EXPECT = {
     "wcxb-dev": lambda a: a.title and (a.with_snippets or a.without_snippets),
@@ -221,23 +208,22 @@ EXPECT = {
 }
 
 
-@pytest.mark.skipif(CORPUS is None, reason="corpus not available (set BOILERLINE_CORPUS)")
-def test_real_corpus_annotations():
+def test_real_corpus_annotations(corpus_root):
     by_source = defaultdict(list)
-    for p in iter_manifest(CORPUS):
+    for p in iter_manifest(corpus_root):
         by_source[p.source].append(p)
         assert p.site and " " not in p.site
     for source, check in EXPECT.items():
         pages = by_source[source]
         assert pages, source
         sample = pages[:: max(1, len(pages) // 8)][:8]
-        good = sum(bool(check(load_annotation(CORPUS, p))) for p in sample)
+        good = sum(bool(check(load_annotation(corpus_root, p))) for p in sample)
         # a few pages of a source may have no annotation (e.g. trafilatura files missing
         # from evaldata.json, newspaper4k pages without a txt); most must
         assert good >= len(sample) - 2, (source, good, len(sample))
     for source in ("postlight", "recipe-scrapers"):
         for p in by_source[source][:3]:
-            assert load_annotation(CORPUS, p).is_empty()
+            assert load_annotation(corpus_root, p).is_empty()
     # pages of one fundus publisher share a site key
     sites = defaultdict(set)
     for p in by_source["fundus"]:

@@ -311,7 +311,6 @@ def score_report(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]) 
     """Per-class precision/recall/F1/support, macro-F1, and content F1 (headline+body vs rest)."""
     from sklearn.metrics import f1_score, precision_recall_fscore_support
 
-    present = sorted(set(y_true.tolist()) | set(y_pred.tolist()))
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=list(range(len(labels))), zero_division=0)
     per_class = {
         lab: {"precision": round(float(p[k]), 4), "recall": round(float(r[k]), 4),
@@ -328,7 +327,6 @@ def score_report(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]) 
     }
     if content:
         report["content_f1"] = round(float(f1_score(np.isin(y_true, content), np.isin(y_pred, content))), 4)
-    del present
     return report
 
 
