@@ -81,3 +81,14 @@ def test_training_needs_labelled_lines(tmp_path):
                         "lines": ["x", "y"], "labels": [None, None], "rules": [None, None]}]).save_to_disk(str(tmp_path / "ds"))
     with pytest.raises(ValueError):
         train_model(tmp_path / "ds", tmp_path / "m.npz", augment_fraction=0)
+
+
+def test_seed_documents_align_labels_with_non_blank_lines(tmp_path):
+    from boilerline.training.evaluate import seed_documents
+
+    (tmp_path / "page.txt").write_text("Title\n\nFirst paragraph.\n\nShare\n", encoding="utf-8")
+    (tmp_path / "seed.labels.tsv").write_text(
+        "label\tline\nheadline\tTitle\nbody\tFirst paragraph.\nother\tShare\n", encoding="utf-8")
+    ev = seed_documents(tmp_path)
+    assert ev.gold == [["headline", None, "body", None, "other"]]
+    assert seed_documents(tmp_path / "missing") is None

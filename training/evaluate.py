@@ -80,6 +80,25 @@ def dev_documents(corpus_root: Path, dev_path: Path) -> EvalSet | None:
                    [d["language"] for d in docs], [d["source"] for d in docs], [d["doc_id"] for d in docs])
 
 
+def seed_documents(seed_dir: Path) -> EvalSet | None:
+    """The project's seed page (a real French WordPress dump with its reference labels)."""
+    labels_path = seed_dir / "seed.labels.tsv"
+    texts = sorted(seed_dir.glob("*.txt"))
+    if not labels_path.is_file() or len(texts) != 1:
+        return None
+    from boilerline.model.io import split_lines
+
+    rows = [r.split("\t", 1) for r in labels_path.read_text(encoding="utf-8").splitlines()[1:] if r]
+    lines = split_lines(texts[0].read_text(encoding="utf-8"))
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if len(nonblank) != len(rows):
+        raise ValueError(f"{labels_path}: {len(rows)} labels for {len(nonblank)} non-blank lines")
+    gold: list[str | None] = [None] * len(lines)
+    for i, (label, _) in zip(nonblank, rows):
+        gold[i] = label
+    return EvalSet("seed page (French WordPress)", [lines], [gold], ["fr"], ["seed"], [texts[0].name])
+
+
 def predict_all(clf, ev: EvalSet) -> tuple[list[list[str | None]], list[np.ndarray]]:
     """Model labels and probabilities for every document."""
     proba = clf.predict_proba_documents(ev.lines)
@@ -302,6 +321,9 @@ def evaluate(model_path: Path | None, dataset_dir: Path, corpus_root: Path | Non
     dev = dev_documents(corpus_root, dev_path) if corpus_root else None
     if dev is not None:
         sets["dev"] = dev
+    seed = seed_documents(corpus_root.parent / "seed") if corpus_root else None
+    if seed is not None:
+        sets["seed"] = seed
     results, worst = {}, {}
     for slug, ev in sets.items():
         pred, proba = predict_all(clf, ev)
