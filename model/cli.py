@@ -213,6 +213,90 @@ def _label_batches(
             yield done, result.get()
 
 
+def _jsonl_chunk(clf, raw_lines: list[tuple[int, bytes]], keep: tuple[str, ...] | None,
+                 on_error: str, max_docs: int) -> tuple[bytes, int, int, list[tuple[int, str]], tuple[int, str] | None]:
+    """Parse, label and serialise a batch of raw non-blank JSONL lines ``(line number, bytes)``.
+
+    Returns ``(output bytes, documents written, lines labelled, skipped (line, error) pairs,
+    first bad (line, error) or None)``. With ``on_error="fail"`` the records before the first
+    bad one are labelled and serialised, and the rest of the batch is dropped.
+    """
+    items: list[bio.JsonlItem] = []
+    skipped: list[tuple[int, str]] = []
+    failed = None
+    for line_number, raw in raw_lines:
+        item = bio.parse_jsonl_line(raw, line_number)
+        if item.error is not None:
+            if on_error == "fail":
+                failed = (line_number, item.error)
+                break
+            skipped.append((line_number, item.error))
+        items.append(item)
+    chunk: list[str] = []
+    n_lines = 0
+    for batch in bio.iter_batches(items, max_docs=max_docs):
+        docs = [it.lines for it in batch if it.lines is not None]
+        n_lines += sum(map(len, docs))
+        labels_iter = iter(label_documents(clf, docs))
+        for item in batch:
+            labels = next(labels_iter) if item.error is None else None
+            if keep is None:
+                record = bio.labelled_record(item, labels)
+            else:
+                record = bio.cleaned_record(item, labels, keep)
+            chunk.append(bio.dump_record(record))
+    return "".join(chunk).encode(bio.ENCODING), len(items), n_lines, skipped, failed
+
+
+def _jsonl_chunk_in_worker(raw_lines, keep, on_error, max_docs):
+    return _jsonl_chunk(_WORKER_CLF, raw_lines, keep, on_error, max_docs)
+
+
+def _raw_jsonl_batches(stream: Iterable[bytes], max_docs: int) -> Iterator[list[tuple[int, bytes]]]:
+    """Non-blank raw JSONL lines with their 1-based line numbers, ``max_docs`` at a time.
+
+    A leading UTF-8 BOM on the first line is dropped, as in :func:`bio.iter_jsonl_records`.
+    """
+    batch: list[tuple[int, bytes]] = []
+    for line_number, raw in enumerate(stream, start=1):
+        if line_number == 1 and raw.startswith(bio.UTF8_BOM):
+            raw = raw[len(bio.UTF8_BOM):]
+        if not raw.strip():
+            continue
+        batch.append((line_number, raw))
+        if len(batch) >= max_docs:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _jsonl_chunks_in_pool(stream, args, keep) -> Iterator[tuple[bytes, int, int, list, tuple | None]]:
+    """:func:`_jsonl_chunk` results for the whole input, from ``args.workers`` processes, in order.
+
+    At most ``PENDING_BATCHES_PER_WORKER * workers`` batches are in flight; nothing is
+    submitted after a batch that reports a bad record under ``--on-error fail``, and
+    results of batches after it are dropped.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(args.workers, initializer=_init_worker, initargs=(args.model,)) as pool:
+        pending: deque = deque()
+        limit = PENDING_BATCHES_PER_WORKER * args.workers
+        call_args = (keep, args.on_error, args.batch_size)
+        for raw_batch in _raw_jsonl_batches(stream, args.batch_size):
+            pending.append(pool.apply_async(_jsonl_chunk_in_worker, (raw_batch, *call_args)))
+            if len(pending) >= limit:
+                result = pending.popleft().get()
+                yield result
+                if result[4] is not None:
+                    return
+        while pending:
+            result = pending.popleft().get()
+            yield result
+            if result[4] is not None:
+                return
+
+
 # ---------------------------------------------------------------------------- commands
 
 
@@ -281,6 +365,27 @@ def _run_jsonl(args, clf, keep: tuple[str, ...] | None) -> int:
 
     out = _open_output(args.output)
     progress = Progress(args.progress)
+    if args.workers > 1:
+        # Workers parse, label and serialise; this process only reads lines and writes chunks.
+        try:
+            for data, n_docs, n_lines, bad, first_failure in _jsonl_chunks_in_pool(stream, args, keep):
+                progress.update(n_docs, n_lines)
+                for line_number, error in bad:
+                    n_skipped += 1
+                    if len(skipped) < MAX_REPORTED_LINE_NUMBERS:
+                        skipped.append((line_number, error))
+                out.write(data)
+                if first_failure is not None:
+                    failed.append(bio.JsonlItem(first_failure[0], None, None, first_failure[1]))
+                    break
+            out.flush()
+        finally:
+            progress.close()
+            if out is not sys.stdout.buffer:
+                out.close()
+            if stream is not sys.stdin.buffer:
+                stream.close()
+        return _jsonl_status(args, failed, n_skipped, skipped)
     try:
         batches = bio.iter_batches(items(), max_docs=args.batch_size)
         for batch, doc_labels in _label_batches(batches, clf, args.model, args.workers):
@@ -302,7 +407,11 @@ def _run_jsonl(args, clf, keep: tuple[str, ...] | None) -> int:
             out.close()
         if stream is not sys.stdin.buffer:
             stream.close()
+    return _jsonl_status(args, failed, n_skipped, skipped)
 
+
+def _jsonl_status(args, failed: list[bio.JsonlItem], n_skipped: int, skipped: list[tuple[int, str]]) -> int:
+    """Report a failure or the skipped records of a JSONL run on stderr; return the exit status."""
     if failed:
         item = failed[0]
         _err(

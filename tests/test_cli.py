@@ -673,3 +673,28 @@ def test_train_on_own_labels_then_load_and_label(tmp_path, labelled_pages):
     write_jsonl(data, [{"lines": ["a", "b"], "labels": ["x", "y"]}])
     assert run_cli(["train", "--data", str(data), "-o", str(model_path)])[0] == EXIT_USAGE
     assert run_cli(["train", "--data", str(tmp_path / "nope.jsonl"), "-o", str(model_path)])[0] == EXIT_USAGE
+
+
+@pytest.mark.parametrize("on_error", ["fail", "skip"])
+@pytest.mark.parametrize("command", ["label", "clean"])
+def test_two_workers_write_the_same_bytes_and_stderr_as_one(tmp_path, on_error, command):
+    """Workers parse and serialise records themselves: output, stderr and status stay identical."""
+    docs = _corpus_docs(30)
+    good = [json.dumps(d, ensure_ascii=False).encode() + b"\n" for d in docs]
+    data = (b"\xef\xbb\xbf" + b"".join(good[:7]) + b"\n  \n" + b"not json\n" + b"".join(good[7:15])
+            + b'{"id": "no text"}\n\r\n' + b"[1, 2]\n" + b"".join(good[15:]) + b'{"lines": ["a", 3]}\n'
+            + b'{"text": "caf\\ud800 \xe9\xff"}\n')
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(data)
+    results = []
+    for workers in ("1", "2"):
+        dst = tmp_path / f"out{workers}.jsonl"
+        status, _, err = run_cli([command, "--jsonl", str(src), "--workers", workers, "--batch-size", "4",
+                                  "--on-error", on_error, "-o", str(dst)])
+        results.append((status, err, dst.read_bytes()))
+    assert results[0] == results[1]
+    status, err, out = results[0]
+    if on_error == "fail":
+        assert status == EXIT_USAGE and "line 10" in err and out.count(b"\n") == 7
+    else:
+        assert status == EXIT_SKIPPED and out.count(b"\n") == len(docs) + 5 and "4 bad record(s)" in err
