@@ -237,15 +237,23 @@ def _jsonl_chunk(clf, raw_lines: list[tuple[int, bytes]], keep: tuple[str, ...] 
     for batch in bio.iter_batches(items, max_docs=max_docs):
         docs = [it.lines for it in batch if it.lines is not None]
         n_lines += sum(map(len, docs))
-        labels_iter = iter(label_documents(clf, docs))
-        for item in batch:
-            labels = next(labels_iter) if item.error is None else None
-            if keep is None:
-                record = bio.labelled_record(item, labels)
-            else:
-                record = bio.cleaned_record(item, labels, keep)
-            chunk.append(bio.dump_record(record))
+        chunk.append(_records_text(batch, label_documents(clf, docs), keep))
     return "".join(chunk).encode(bio.ENCODING), len(items), n_lines, skipped, failed
+
+
+def _records_text(batch: list[bio.JsonlItem], doc_labels: list[list[str | None]],
+                  keep: tuple[str, ...] | None) -> str:
+    """The output records of a batch, serialised; ``doc_labels`` holds its good documents' labels."""
+    labels_iter = iter(doc_labels)
+    chunk = []
+    for item in batch:
+        labels = next(labels_iter) if item.error is None else None
+        if keep is None:
+            record = bio.labelled_record(item, labels)
+        else:
+            record = bio.cleaned_record(item, labels, keep)
+        chunk.append(bio.dump_record(record))
+    return "".join(chunk)
 
 
 def _jsonl_chunk_in_worker(raw_lines, keep, on_error, max_docs):
@@ -351,41 +359,47 @@ def _run_jsonl(args, clf, keep: tuple[str, ...] | None) -> int:
     n_skipped = 0
     failed: list[bio.JsonlItem] = []
 
-    def items() -> Iterator[bio.JsonlItem]:
+    def note_skipped(line_number: int, error: str) -> None:
         nonlocal n_skipped
+        n_skipped += 1
+        if len(skipped) < MAX_REPORTED_LINE_NUMBERS:
+            skipped.append((line_number, error))
+
+    def items() -> Iterator[bio.JsonlItem]:
         for item in bio.iter_jsonl_records(stream, on_error="skip"):
             if item.error is not None:
                 if args.on_error == "fail":
                     failed.append(item)
                     return
-                n_skipped += 1
-                if len(skipped) < MAX_REPORTED_LINE_NUMBERS:
-                    skipped.append((item.line_number, item.error))
+                note_skipped(item.line_number, item.error)
             yield item
 
     out = _open_output(args.output)
     progress = Progress(args.progress)
-    if args.workers > 1:
-        # Workers parse, label and serialise; this process only reads lines and writes chunks.
-        try:
+    try:
+        if args.workers > 1:
+            # Workers parse, label and serialise; this process only reads lines and writes chunks.
             for data, n_docs, n_lines, bad, first_failure in _jsonl_chunks_in_pool(stream, args, keep):
                 progress.update(n_docs, n_lines)
                 for line_number, error in bad:
-                    n_skipped += 1
-                    if len(skipped) < MAX_REPORTED_LINE_NUMBERS:
-                        skipped.append((line_number, error))
+                    note_skipped(line_number, error)
                 out.write(data)
                 if first_failure is not None:
                     failed.append(bio.JsonlItem(first_failure[0], None, None, first_failure[1]))
                     break
-            out.flush()
-        finally:
-            progress.close()
-            if out is not sys.stdout.buffer:
-                out.close()
-            if stream is not sys.stdin.buffer:
-                stream.close()
-        return _jsonl_status(args, failed, n_skipped, skipped)
+        else:
+            batches = bio.iter_batches(items(), max_docs=args.batch_size)
+            for batch, doc_labels in _label_batches(batches, clf, args.model, 1):
+                progress.update(len(batch), sum(len(it.lines) for it in batch if it.lines is not None))
+                out.write(_records_text(batch, doc_labels, keep).encode(bio.ENCODING))
+        out.flush()
+    finally:
+        progress.close()
+        if out is not sys.stdout.buffer:
+            out.close()
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    return _jsonl_status(args, failed, n_skipped, skipped)
     try:
         batches = bio.iter_batches(items(), max_docs=args.batch_size)
         for batch, doc_labels in _label_batches(batches, clf, args.model, args.workers):
