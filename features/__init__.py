@@ -8,7 +8,7 @@ and the full set a model uses (:func:`extract_features`).
 from .context import neighbour_features, running_summaries, shift_within_documents, window_means
 from .lines import LINE_FEATURE_NAMES, line_features
 from .pipeline import FeatureBatch, extract_features, feature_names
-from .tokens import N_BUCKETS, token_hashes, token_matrix
+from .tokens import N_BUCKETS, token_hashes, token_matrix, weighted_token_matrix
 
 __all__ = [
     "FeatureBatch",
@@ -22,5 +22,6 @@ __all__ = [
     "shift_within_documents",
     "token_hashes",
     "token_matrix",
+    "weighted_token_matrix",
     "window_means",
 ]

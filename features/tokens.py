@@ -94,17 +94,25 @@ def token_hashes(lines: Sequence[str], _text=None) -> tuple[np.ndarray, np.ndarr
     return out if out is not None else _token_hashes_reference(lines)
 
 
-def token_matrix(lines: Sequence[str]):
-    """The lexical features as a SciPy CSR matrix of shape (len(lines), N_BUCKETS).
+def weighted_token_matrix(indptr: np.ndarray, indices: np.ndarray):
+    """Hashed tokens in CSR layout as a SciPy matrix of shape (n_lines, N_BUCKETS).
 
-    Each line's row is L2-normalised, so short and long lines weigh the same.
-    For training; prediction uses :func:`token_hashes` directly.
+    Each token weighs ``1 / sqrt(tokens in its line)``, so short and long lines weigh the
+    same.  Training and prediction both build the matrix here, so they cannot drift apart.
+    A bucket that repeats within a line stays as separate entries (products sum them).
     """
     from scipy.sparse import csr_matrix
 
-    indptr, indices = token_hashes(lines)
     counts = np.diff(indptr)
-    values = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts).astype(np.float32)
-    X = csr_matrix((values, indices, indptr), shape=(len(lines), N_BUCKETS))
+    values = np.repeat((1.0 / np.sqrt(np.maximum(counts, 1))).astype(np.float32), counts)
+    return csr_matrix((values, indices, indptr), shape=(len(indptr) - 1, N_BUCKETS))
+
+
+def token_matrix(lines: Sequence[str]):
+    """The lexical features of ``lines`` as a canonical SciPy CSR matrix (duplicates summed).
+
+    For training; prediction uses :func:`token_hashes` and :func:`weighted_token_matrix`.
+    """
+    X = weighted_token_matrix(*token_hashes(lines))
     X.sum_duplicates()
     return X

@@ -23,7 +23,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from boilerline.features import extract_features, running_summaries
+from boilerline.features import extract_features, running_summaries, weighted_token_matrix
 
 #: Documents longer than this many non-blank lines are labelled in windows of this size,
 #: which bounds memory; features near a window edge see less context.
@@ -247,12 +247,7 @@ class LineClassifier:
             # Each line's hashed tokens, weighted 1/sqrt(count), times the hashed-token weights:
             # a sparse (n_lines x N_BUCKETS) @ dense product.  SciPy's CSR kernel does it without
             # materialising a row of weights per token (that gather was the costliest step).
-            from scipy.sparse import csr_matrix
-
-            counts = np.diff(indptr)
-            weights = np.repeat((1.0 / np.sqrt(np.maximum(counts, 1))).astype(np.float32), counts)
-            W0h = a["s1_W0h"]
-            h += csr_matrix((weights, indices, indptr), shape=(len(indptr) - 1, W0h.shape[0])) @ W0h
+            h += weighted_token_matrix(indptr, indices) @ a["s1_W0h"]
         h += a["s1_b0"]
         return _softmax(_relu(h) @ a["s1_W1"] + a["s1_b1"])
 

@@ -28,7 +28,7 @@ from typing import Sequence
 
 import numpy as np
 
-from boilerline.features import N_BUCKETS, extract_features, token_matrix
+from boilerline.features import N_BUCKETS, extract_features, weighted_token_matrix
 from boilerline.model.classifier import stage2_inputs
 from boilerline.model.labels import LABELS
 from boilerline.model.persist import load_artifact, save_artifact
@@ -187,7 +187,9 @@ def featurize(docs: Documents, labels: Sequence[str]) -> Featurized:
         fb = extract_features(batch_lines, batch_lengths)
         names = fb.names
         dense_parts.append(fb.dense)
-        token_parts.append(token_matrix(batch_lines))
+        tokens = weighted_token_matrix(fb.indptr, fb.indices)  # the hashes extract_features made
+        tokens.sum_duplicates()
+        token_parts.append(tokens)
         lengths += batch_lengths
     line_doc = np.repeat(np.arange(len(lengths)), lengths)
     return Featurized(
