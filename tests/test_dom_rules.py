@@ -198,3 +198,50 @@ def test_sidebar_article_titles_are_related_links_but_menus_and_footers_are_not(
     assert votes["A long menu entry with many words here"][0] == "other"
     assert votes["Contact"][0] == "other"
     assert votes["Terms and conditions of use of this site"][0] == "other"
+
+
+def _votes_of_page(page):
+    blocks, meta = render_page(page.encode("utf-8"))
+    return [(b.text, v) for b, v in zip(blocks, dom_votes(blocks, meta))]
+
+
+_TEASER_PAGE = """<html><head><title>Story title - Site</title></head><body>
+<article><h1>Story title</h1><p>Some text of the story that is long enough to be a paragraph.</p></article>
+<aside class="widget"><h3>At the minute</h3><ul>
+<li><div>09:35</div><div><a href="/1">Council approves the new cycle lanes for the city centre</a></div><div>Local</div></li>
+<li><div>08:10</div><div><a href="/2">Harbour strike ends after nine days of talks with the unions</a></div><div>Port</div></li>
+<li><div>07:55</div><div><a href="/3">Museum reopens its ancient coins room after a long renovation</a></div><div>Culture</div></li>
+</ul></aside>
+<aside class="widget"><div>Seasons</div><ul><li><a href="/a">Gardening tips for the whole month</a></li>
+<li><a href="/b">Gardening tips for the whole month</a></li><li><a href="/c">Gardening tips for the whole month</a></li></ul>
+<div>Archives</div></aside></body></html>"""
+
+
+def test_teaser_lists_in_site_chrome_are_related_links_with_their_parts():
+    votes = _votes_of_page(_TEASER_PAGE)
+    teaser = [t for t, v in votes if v == ("related-link", "chrome-teaser-list")]
+    # the heading, every title, and the times and kickers between and after them
+    assert teaser[0] == "At the minute"
+    assert {"09:35", "08:10", "07:55", "Local", "Port", "Culture"} <= set(teaser)
+    assert "Harbour strike ends after nine days of talks with the unions" in teaser
+    # repeated entries read as a menu, not as other articles
+    assert all(v[1] != "chrome-teaser-list" for t, v in votes if t in ("Gardening tips for the whole month", "Seasons"))
+
+
+def test_tag_heading_and_its_short_links_are_tags_outside_sidebars():
+    page = """<html><head><title>Story title - Site</title></head><body>
+    <article><h1>Story title</h1><p>Some text of the story that is long enough to be a paragraph.</p>
+    <div class="meta"><span>Etiquetas</span><ul><li><a href="/t/1">Ciberseguridad</a></li><li><a href="/t/2">Costa Rica</a></li></ul></div>
+    <p>Mots-clés : <a href="/t/3">Mali</a>, <a href="/t/4">Russie</a></p></article>
+    <aside class="widget"><h3>Tags</h3><ul><li><a href="/t/5">Sport</a></li></ul></aside></body></html>"""
+    votes = dict(_votes_of_page(page))
+    assert votes["Etiquetas"] == ("tag", "tag-heading-section")
+    assert votes["Ciberseguridad"] == ("tag", "tag-heading-section")
+    assert votes["Costa Rica"] == ("tag", "tag-heading-section")
+    assert votes["Mots-clés : Mali, Russie"] == ("tag", "tag-heading-section")
+    assert votes["Tags"][0] != "tag" and votes["Sport"][0] != "tag"  # a sidebar widget: the site's tags
+
+
+@pytest.mark.parametrize("line", ["CONTINUA DEPOIS DA PUBLICIDADE", "Conteúdo patrocinado"])
+def test_more_ad_labels(line):
+    assert is_ad_label(line)

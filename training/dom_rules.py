@@ -16,6 +16,7 @@ itself for markup debris (unrendered shortcodes) and ad labels.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from .render import Block
@@ -51,17 +52,33 @@ R_COMMENT_HEADING = "comment-heading"
 R_OTHER_STRONG = "boilerplate-widget"  # share, cookie, breadcrumb, menu, author box, newsletter
 R_OTHER_WEAK = "site-chrome"  # nav, site header/footer, aside, .widget, #sidebar
 R_SIDEBAR_ARTICLE = "sidebar-article-link"  # a linked title of another article in a sidebar widget
+R_TAG_HEADING = "tag-heading-section"  # "Tags" / "Etiquetas" and the short links under it, or after "Tags:"
+R_TEASER_LIST = "chrome-teaser-list"  # every line of a run of other articles' teasers in site chrome
 
 RULES = (
     R_SHORTCODE, R_CAPTION_SHORTCODE, R_AD_LABEL, R_AD_CONTAINER, R_H1, R_TITLE, R_HEADLINE_REPEAT,
     R_CAPTION, R_TAG, R_TAGCLOUD, R_RELATED, R_RELATED_STEM, R_RELATED_HEADING, R_READ_ALSO, R_COMMENT,
     R_COMMENT_HEADING, R_OTHER_STRONG, R_OTHER_WEAK, R_PREV_NEXT, R_SHARE_TEXT, R_SIDEBAR_ARTICLE,
+    R_TEASER_LIST, R_TAG_HEADING,
 )
 #: A sidebar line that is wholly a link of at least this many words reads as another
 #: article's title ("Recent posts", "Most read"): related-link, per the label spec. The hand
 #: check found such lists to be the main error of the site-chrome rule.
 SIDEBAR_TITLE_MIN_WORDS = 5
 SIDEBAR_TITLE_MAX_CHARS = 200
+#: Teaser lists in site chrome ("A la minute", "What's hot", a mega-menu's latest stories):
+#: at least TEASER_MIN_TITLES linked titles of TEASER_TITLE_MIN_WORDS+ words, each at most
+#: TEASER_MAX_GAP lines after the previous one.  The lines between them (kickers, times,
+#: counts) are parts of the teasers, and so are up to TEASER_MAX_GAP - 1 short lines right
+#: after the last title and one short line (the list's heading or first kicker) before the
+#: first.  The hand-labelled dev pages had 91 such lines labelled `other` by site-chrome.
+TEASER_MIN_TITLES = 3
+TEASER_TITLE_MIN_WORDS = 5
+#: Headlines are longer than menu entries and documentation tables of contents: a list's
+#: titles must average this many words (a sample of 15 pages at 4 words was half menus).
+TEASER_MEAN_TITLE_WORDS = 6.5
+TEASER_MAX_GAP = 3
+TEASER_PART_MAX_WORDS = 6
 
 # --------------------------------------------------------------------------- markup vocabularies
 # All matched against WHOLE class / id tokens (lowercased).
@@ -159,7 +176,11 @@ AD_LABEL_TEXTS = frozenset(
     scroll to continue with content|skip advertisement|ad feedback|report this ad|close ad|la suite après cette publicité|
     la suite après la publicité|weiterlesen nach der anzeige|artikel wird unter der anzeige fortgesetzt|
     lesen sie nach der anzeige weiter|advertisement scroll to continue|sponsored links|anuncio|publicidade|passer la publicité|skip ad|skip advertisement|werbung überspringen|saltar publicidad|
-    saltar anuncio|salta pubblicità|advertisement skip|publicité passer la publicité
+    saltar anuncio|salta pubblicità|advertisement skip|publicité passer la publicité|continua depois da publicidade|
+    continua após a publicidade|continúa después de la publicidad|continúa después del anuncio|
+    l articolo continua dopo la pubblicità|continua a leggere dopo la pubblicità|lees verder na de advertentie|
+    advertentie|pubblicità continua a leggere|publicidad sigue leyendo|sponsorisé|gesponsert|patrocinado|
+    conteúdo patrocinado|contenido patrocinado|contenuto sponsorizzato
     """.replace("\n", "").split("|")
 )
 AD_LABEL_TEXTS = frozenset(t.strip() for t in AD_LABEL_TEXTS if t.strip())
@@ -183,7 +204,11 @@ RELATED_HEADING_RE = re.compile(
     r"articoli correlati|leggi anche|potrebbe interessarti|"
     r"gerelateerde artikelen|lees ook|meer nieuws|artigos relacionados|leia também|leia mais|veja também|"
     r"powiązane artykuły|czytaj (?:też|także)|zobacz też|související články|relaterade artiklar|"
-    r"relaterte artikler|relaterede artikler|læs også|les også|läs också|関連記事|相关文章|相關文章|관련 기사"
+    r"relaterte artikler|relaterede artikler|læs også|les også|läs också|関連記事|相关文章|相關文章|관련 기사|"
+    r"[uú]ltimas not[ií]cias|las m[aá]s le[ií]das|lo m[aá]s le[ií]do|(?:esto|tambi[eé]n) te puede interesar|"
+    r"(?:as )?mais lidas|voc[eê] pode gostar|letzte (?:posts|beitr[aä]ge|artikel)|neueste beitr[aä]ge|"
+    r"ultimi articoli|(?:i )?pi[uù] letti|ultime notizie|potrebbe interessarti anche|derni[eè]res (?:actualit[eé]s|nouvelles)|"
+    r"voir aussi|meest gelezen|laatste nieuws|dit vind je misschien ook leuk"
     r")$"
 )
 COMMENT_HEADING_RE = re.compile(
@@ -198,6 +223,21 @@ COMMENT_HEADING_RE = re.compile(
     r")$"
 )
 #: Related titles that are as often a teaser's link or a menu entry: they label their own line only.
+#: A line that is only a tag-list label ("Tags", "Etiquetas:", "Mots-clés"): it and the
+#: short links under it are the article's tags (outside sidebars, where a "Categories"
+#: widget lists the whole site's sections).
+TAG_HEADING_RE = re.compile(
+    r"^(?:tags?|tagged(?: with| in)?|topics?|themen|schlagw[oö]rter|schlagworte|stichw[oö]rter|"
+    r"mots[- ]cl[eé]s?|[eé]tiquettes?|etiquetas?|temas?|argomenti|tag associati|keywords?|onderwerpen|trefwoorden|"
+    r"emneord|tematy|tagi|štítky|tags assigned to this article|palavras[- ]chave|palabras clave|sujets|th[eè]mes)$"
+)
+#: "Tags: a, b, c" on one line: the label, then mostly linked names.
+TAG_PREFIX_RE = re.compile(
+    r"^\W*(?:tags?|tagged(?: with| in)?|topics?|themen|schlagw[oö]rter|schlagworte|mots[- ]cl[eé]s|"
+    r"[eé]tiquettes|etiquetas|temas|argomenti|keywords|trefwoorden|palavras[- ]chave|palabras clave|filed under)\s*:\s*",
+    re.I,
+)
+TAG_ITEM_MAX_WORDS = 5
 WEAK_RELATED_HEADING_RE = re.compile(r"^(?:read (?:more|next)|see more|trending|latest|popular|recent|most)\b")
 READ_ALSO_RE = re.compile(
     r"^\s*(?:read (?:also|more|next)|see also|also read|related|(?:à |a )?lire aussi|lire la suite|voir aussi|"
@@ -561,6 +601,16 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
                     section.setdefault(j, ("related-link", R_RELATED_HEADING))
         elif (is_heading and COMMENT_HEADING_RE.match(t)) or COMMENT_COUNT_RE.match(t):
             section[i] = ("comment widget", R_COMMENT_HEADING)
+        elif TAG_HEADING_RE.match(t) and not (evs[i].weak_other and not evs[i].in_article) and not _in_menu(b):
+            section[i] = ("tag", R_TAG_HEADING)
+            for j in _section_after(blocks, i, max_words=TAG_ITEM_MAX_WORDS):
+                section.setdefault(j, ("tag", R_TAG_HEADING))
+    for i, b in enumerate(blocks):  # "Tags: a, b, c"
+        m = TAG_PREFIX_RE.match(b.text)
+        if (m and i not in section and len(b.text) <= 300 and m.end() < len(b.text)
+                and b.link_chars >= 0.6 * (len(b.text) - m.end())
+                and not (evs[i].weak_other and not evs[i].in_article)):
+            section[i] = ("tag", R_TAG_HEADING)
 
     for i, b in enumerate(blocks):
         text = b.text
@@ -634,7 +684,86 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
                 votes[i] = ("related-link", R_SIDEBAR_ARTICLE)
             else:
                 votes[i] = ("other", R_OTHER_WEAK)
-    return votes
+    return _teaser_lists(blocks, votes)
+
+
+_CHROME_RULES = frozenset({R_OTHER_WEAK, R_SIDEBAR_ARTICLE})
+
+
+def _is_teaser_title(block: Block) -> bool:
+    text = block.text
+    return (len(text) <= SIDEBAR_TITLE_MAX_CHARS and block.link_chars >= 0.6 * len(text)
+            and _n_words(text) >= TEASER_TITLE_MIN_WORDS and not _in_footer(block) and not _in_menu(block))
+
+
+def _n_words(text: str) -> int:
+    """Whitespace-separated tokens holding a letter ("2020 | Jane Doe" has two)."""
+    return sum(1 for w in text.split() if any(c.isalpha() for c in w))
+
+
+def _teaser_lists(blocks: list[Block], votes: list) -> list:
+    """Relabel the site-chrome lines of teaser lists as related-link (returns a new list).
+
+    Works on runs of consecutive lines voted site-chrome or sidebar-article-link; inside a run,
+    titles (see :func:`_is_teaser_title`) at most ``TEASER_MAX_GAP`` lines apart form a list.
+    """
+    out = list(votes)
+    n = len(blocks)
+    chrome = [v is not None and v[1] in _CHROME_RULES for v in votes]
+    i = 0
+    while i < n:
+        if not chrome[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and chrome[j]:
+            j += 1
+        cand = [k for k in range(i, j) if _is_teaser_title(blocks[k])]
+        seen = Counter(blocks[k].text for k in cand)
+        titles = [k for k in cand if seen[blocks[k].text] == 1]  # repeated entries: a menu
+        clusters: list[list[int]] = []
+        for k in titles:
+            if clusters and k - clusters[-1][-1] <= TEASER_MAX_GAP:
+                clusters[-1].append(k)
+            else:
+                clusters.append([k])
+        for cl in clusters:
+            words = [_n_words(blocks[k].text) for k in cl]
+            if len(cl) < TEASER_MIN_TITLES or sum(words) < TEASER_MEAN_TITLE_WORDS * len(cl):
+                continue
+            for k in _teaser_span(blocks, cl, i, j):
+                out[k] = ("related-link", R_TEASER_LIST)
+        i = j
+    return out
+
+
+def _teaser_span(blocks: list[Block], titles: list[int], lo: int, hi: int) -> range:
+    """The lines of a teaser list: from its heading to the last item's last part.
+
+    Items repeat a shape (time, title, kicker): a line before the first title or after the
+    last one is a part of an item when it has the same DOM context as the line one item
+    (``gap`` lines) further in; one more short line before the list is its heading.
+    """
+    gap = max(b - a for a, b in zip(titles, titles[1:]))
+    first, last = titles[0], titles[-1]
+    while first - 1 >= lo and titles[0] - (first - 1) < gap and first - 1 + gap < hi \
+            and blocks[first - 1].context == blocks[first - 1 + gap].context and _short(blocks[first - 1]):
+        first -= 1
+    if first - 1 >= lo and _short(blocks[first - 1]):
+        first -= 1  # the list's heading
+    while last + 1 < hi and last + 1 - titles[-1] < gap \
+            and blocks[last + 1].context == blocks[last + 1 - gap].context and _short(blocks[last + 1]):
+        last += 1
+    return range(first, last + 1)
+
+
+def _short(block: Block) -> bool:
+    return _n_words(block.text) <= TEASER_PART_MAX_WORDS and not _in_footer(block)
+
+
+def _in_footer(block: Block) -> bool:
+    return any(tag == "footer" or "footer" in classes or "footer" in ids
+               for tag, ids, classes, _ in _elements(block.context))
 
 
 def _is_sidebar_article_title(block: Block) -> bool:
@@ -667,13 +796,23 @@ def _is_share_text(text: str) -> bool:
     return len(rest) <= 0.15 * len(text)
 
 
-def _section_after(blocks: list[Block], i: int) -> list[int]:
+def _section_after(blocks: list[Block], i: int, max_words: int | None = None) -> list[int]:
     """Blocks after heading ``i`` that share its parent (or grandparent) element.
 
     Accepted only when the run is short (<= 30 blocks), holds no H1 and is mostly links, as a
-    list of other articles is; otherwise nothing (the heading alone is labelled).
+    list of other articles is (and, with ``max_words``, every line has at most that many
+    words, as a list of tags does); otherwise nothing (the heading alone is labelled).
     """
     elems = _elements(blocks[i].context)
+    # the heading is the container's own text ("<div>Tags<ul><li>..."): its descendants
+    own = blocks[i].context
+    run = []
+    for j in range(i + 1, min(len(blocks), i + 1 + _SECTION_MAX_BLOCKS + 1)):
+        if blocks[j].context[:len(own)] != own:
+            break
+        run.append(j)
+    if run and len(run) <= _SECTION_MAX_BLOCKS and _list_like(blocks, run, max_words):
+        return run
     for up in (1, 2):
         if len(elems) <= up + 2:
             break
@@ -694,10 +833,15 @@ def _section_after(blocks: list[Block], i: int) -> list[int]:
                 return []
         if not run:
             continue
-        if any(blocks[j].tag == "h1" for j in run):
-            return []
-        linky = sum(1 for j in run if blocks[j].link_chars * 2 >= len(blocks[j].text))
-        if linky * 2 >= len(run):
-            return run
-        return []
+        return run if _list_like(blocks, run, max_words) else []
     return []
+
+
+def _list_like(blocks: list[Block], run: list[int], max_words: int | None) -> bool:
+    """No H1, mostly links, and (with ``max_words``) every line at most that many words."""
+    if any(blocks[j].tag == "h1" for j in run):
+        return False
+    if max_words is not None and any(len(blocks[j].text.split()) > max_words for j in run):
+        return False
+    linky = sum(1 for j in run if blocks[j].link_chars * 2 >= len(blocks[j].text))
+    return linky * 2 >= len(run)
