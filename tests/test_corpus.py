@@ -57,6 +57,21 @@ def test_body_in_article_beats_generic_chrome_but_not_outside():
     assert rules[0] == "ann>dom:ann-body-exact"
 
 
+def test_short_unlabelled_runs_between_body_lines_in_the_article_are_body():
+    body = ("body", "ann-body-exact")
+    sub = blk("A subheading", "article", tag="h2")
+    para = blk("a paragraph the snippet annotation did not quote at all", "article")
+    button = blk("Share this", "article")
+    outside = blk("a paragraph of eight or more words outside", "aside")
+    para2 = blk("x", "article")
+    blocks = [para2, sub, para, para2, button, para2, outside, para2]
+    ann = [body, None, None, body, None, body, None, body]
+    labels, rules = combine(blocks, [None] * len(blocks), ann)
+    assert labels[1:3] == ["body", "body"] and rules[1] == "between-body-lines"
+    assert labels[4] is None  # a short non-heading line: a button as often as body
+    assert labels[6] is None  # not inside the article's container
+
+
 def test_conflicts_are_masked():
     labels, rules = combine([blk("x"), blk("y")], [("tag", "tag-markup"), ("headline", "h1-matches-title")],
                             [("caption", "ann-caption-exact"), ("related-link", "r")])

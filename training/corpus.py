@@ -56,6 +56,15 @@ DOM_OVER_ANN = "dom>ann:"  # DOM section evidence beats an annotation body match
 ANN_OVER_DOM = "ann>dom:"  # annotation body match inside the article beats generic site chrome
 UNMATCHED_BEFORE = "unmatched-before-article"
 UNMATCHED_AFTER = "unmatched-after-article"
+BETWEEN_BODY = "between-body-lines"
+#: A run of at most this many unlabelled lines inside the article's content container, with
+#: body lines right before and after it, is body too: subheadings and the paragraphs a
+#: snippet annotation did not quote (the dev pages had 237 such body lines masked).  Only
+#: headings and lines of BETWEEN_BODY_MIN_WORDS+ words: a sample of shorter lines there was
+#: a third buttons, gallery counters and "Don't miss" links.
+BETWEEN_BODY_MAX_RUN = 4
+BETWEEN_BODY_MIN_WORDS = 8
+_SUBHEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 
 #: training.annotation_rules' marker for "not main content" (not one of the eight labels)
 NOT_CONTENT = "not-content"
@@ -98,7 +107,31 @@ def combine(
 
     if body_complete and body_chars > 0:
         _unmatched(blocks, labels, rules, dom, ann, body_chars)
+    _between_body(blocks, labels, rules)
     return labels, rules
+
+
+def _reads_as_body(block: Block) -> bool:
+    return block.tag in _SUBHEADING_TAGS or len(block.text.split()) >= BETWEEN_BODY_MIN_WORDS
+
+
+def _between_body(blocks, labels, rules) -> None:
+    """Label short unlabelled runs inside the article, between two body lines, body (in place)."""
+    n = len(labels)
+    i = 0
+    while i < n:
+        if labels[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < n and labels[j] is None:
+            j += 1
+        if (0 < i and j < n and labels[i - 1] == "body" and labels[j] == "body"
+                and j - i <= BETWEEN_BODY_MAX_RUN
+                and all(in_article_content(blocks[k]) and _reads_as_body(blocks[k]) for k in range(i, j))):
+            for k in range(i, j):
+                labels[k], rules[k] = "body", BETWEEN_BODY
+        i = j
 
 
 def _combine_one(block: Block, d, a) -> tuple[str | None, str | None]:
