@@ -32,6 +32,9 @@ MAX_WINDOW_LINES = 5_000
 BATCH_LINES = 8_192
 #: Offsets of the neighbours whose first-stage scores feed the second stage.
 STAGE2_OFFSETS = (-3, -2, -1, 1, 2, 3)
+#: Decays of the section-state summaries before and after each line, when the artifact does
+#: not say (artifacts record theirs as ``stage2_decays``).
+STAGE2_DECAYS = (0.7,)
 
 
 _BLAS_CONTROLLER: list = []  # threadpoolctl's controller, made on first use (or None)
@@ -89,7 +92,8 @@ def _split_blank(lines: Sequence[str]) -> tuple[list[str], np.ndarray]:
 
 
 def stage2_inputs(
-    P: np.ndarray, own: np.ndarray, labels: Sequence[str], doc_lengths: Sequence[int]
+    P: np.ndarray, own: np.ndarray, labels: Sequence[str], doc_lengths: Sequence[int],
+    decays: Sequence[float] = STAGE2_DECAYS,
 ) -> np.ndarray:
     """The second stage's input: neighbours' first-stage scores, section state, own features.
 
@@ -101,12 +105,16 @@ def stage2_inputs(
         Standardised per-line features of the line itself.
     labels : sequence of str
     doc_lengths : sequence of int
+    decays : sequence of float
+        One pair of decayed summaries (lines before, lines after) per decay: a short one
+        for the current block, a long one for the section the line sits in.
     """
     n, k = P.shape
     # One preallocated float32 matrix, filled block by block (same columns as an hstack of
     # P, [shift_within_documents(P, off), exists] per offset, summaries, own).
     col = k + len(STAGE2_OFFSETS) * (k + 1)
-    Z = np.zeros((n, col + 2 * k + own.shape[1]), dtype=np.float32)
+    n_sum = 2 * k * len(decays)
+    Z = np.zeros((n, col + n_sum + own.shape[1]), dtype=np.float32)
     Z[:, :k] = P
     lengths = np.asarray(doc_lengths, dtype=np.int64)
     if sum(doc_lengths) != n:
@@ -122,8 +130,10 @@ def stage2_inputs(
             Z[np.flatnonzero(~exists[lo:hi]) + lo, c:c + k] = 0.0
         Z[:, c + k] = exists
         c += k + 1
-    running_summaries(P, list(labels), doc_lengths, out=Z[:, col:col + 2 * k])
-    Z[:, col + 2 * k:] = own
+    for d, decay in enumerate(decays):
+        lo = col + 2 * k * d
+        running_summaries(P, list(labels), doc_lengths, decay=decay, out=Z[:, lo:lo + 2 * k])
+    Z[:, col + n_sum:] = own
     return Z
 
 
@@ -146,6 +156,7 @@ class LineClassifier:
         self._a = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}
         self._n_own = int(metadata.get("n_own_features", 0))
         self._has_stage2 = "s2_W0" in self._a
+        self._decays = tuple(float(d) for d in metadata.get("stage2_decays", STAGE2_DECAYS))
 
     # -- public API -------------------------------------------------------------------------
     def predict(self, lines: Sequence[str]) -> list[str | None]:
@@ -253,7 +264,7 @@ class LineClassifier:
 
     def _stage2(self, P: np.ndarray, own: np.ndarray, doc_lengths: list[int]) -> np.ndarray:
         a = self._a
-        Z = stage2_inputs(P, own, self.labels, doc_lengths)
+        Z = stage2_inputs(P, own, self.labels, doc_lengths, self._decays)
         Z -= a["s2_mean"]
         Z /= a["s2_scale"]
         return _softmax(_relu(Z @ a["s2_W0"] + a["s2_b0"]) @ a["s2_W1"] + a["s2_b1"])

@@ -42,6 +42,8 @@ STAGE1_HIDDEN = 64
 STAGE2_HIDDEN = 32
 #: Folds (by site) used to make out-of-fold first-stage scores for the second stage.
 STAGE2_FOLDS = 2
+#: Decays of the second stage's section-state summaries (see ``stage2_inputs``).
+STAGE2_DECAYS = (0.7,)
 #: Epochs and regularisation of the networks.  Large minibatches keep the Adam updates of the
 #: hashed-token weights (a dense 32k x 64 matrix) affordable: training stays under 30 minutes.
 MAX_EPOCHS = 16
@@ -287,7 +289,7 @@ def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str
         X = _stage1_input((F.dense[out] - mean) / scale, F.tokens[out])
         P_oof[out] = _full_proba(mlp, n_labels, X)
     own = ((F.dense - mean) / scale)[:, : _n_own(F.names)]
-    Z = stage2_inputs(P_oof, own, labels, F.doc_lengths)
+    Z = stage2_inputs(P_oof, own, labels, F.doc_lengths, STAGE2_DECAYS)
     z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
     rows = np.flatnonzero(F.y >= 0)
     mlp2 = _mlp(STAGE2_HIDDEN, len(rows))
@@ -402,7 +404,8 @@ def evaluate_model(model: TrainedModel, docs: Documents, **_) -> dict:
     """Score a trained (not yet exported) model on ``docs`` through the real predict path."""
     from boilerline.model.classifier import LineClassifier
 
-    meta = {"labels": list(model.labels), "n_own_features": _n_own(model.names)}
+    meta = {"labels": list(model.labels), "n_own_features": _n_own(model.names),
+            "stage2_decays": list(STAGE2_DECAYS)}
     clf = LineClassifier(model.arrays(), meta)
     index = {lab: k for k, lab in enumerate(model.labels)}
     y_true, y_pred = [], []
@@ -422,6 +425,7 @@ def export_artifact(model: TrainedModel, path: Path, meta: dict) -> str:
         "n_own_features": _n_own(model.names),
         "n_buckets": N_BUCKETS,
         "layers": {"stage1": [STAGE1_HIDDEN], "stage2": [STAGE2_HIDDEN] if model.stage2 else []},
+        "stage2_decays": list(STAGE2_DECAYS),
         "versions": _versions(),
         **meta,
     }
