@@ -20,7 +20,8 @@ from boilerline.training.synthetic import (
 )
 
 EXPECTED_LABEL = {"ads": "ad shortcode", "captions": "caption", "tags": "tag", "related": "related-link",
-                  "read_also": "related-link", "comments": "comment widget", "share": "other", "newsletter": "other"}
+                  "read_also": "related-link", "comments": "comment widget", "share": "other", "newsletter": "other",
+                  "account": "other"}
 UNFILLED = re.compile(r"\{(?:place|person|topic|n|date|month|d|dd|mm|y|h|mi|i|q|qe|k|big|big2|side|w)\}")
 
 

@@ -346,6 +346,35 @@ NEWSLETTER = {
     "ja": "ニュースレターに登録|最新ニュースをメールでお届けします|メールアドレス|登録する|当サイトはクッキーを使用しています。|同意する|設定",
 }
 
+#: Login, registration and paywall forms: `other`.  Their fields ("Email", "Password") are
+#: those of comment forms, so the model must learn them from their neighbours.
+ACCOUNT = {
+    "en": dict(form="Log in|Sign in|Email|Email address|Password|Forgot your password?|Remember me|Create an account|Already have an account? Log in|Don't have an account? Sign up|Confirm your password|Username",
+               paywall="This article is for subscribers only.|Subscribe to continue reading|Already a subscriber? Sign in|Get unlimited access for $1 a month|You have reached your limit of free articles.|Start your free trial"),
+    "fr": dict(form="Se connecter|Connexion|E-mail|Adresse e-mail|Mot de passe|Mot de passe oublié ?|Se souvenir de moi|Créer un compte|Vous avez déjà un compte ? Connectez-vous|Pas encore de compte ? Inscrivez-vous|Confirmez votre mot de passe|Identifiant",
+               paywall="Cet article est réservé aux abonnés.|Abonnez-vous pour lire la suite|Déjà abonné ? Connectez-vous|1 € le premier mois, sans engagement|Vous avez atteint votre limite d'articles gratuits.|Essayez gratuitement"),
+    "de": dict(form="Anmelden|Einloggen|E-Mail|E-Mail-Adresse|Passwort|Passwort vergessen?|Angemeldet bleiben|Konto erstellen|Sie haben bereits ein Konto? Anmelden|Noch kein Konto? Jetzt registrieren|Passwort bestätigen|Benutzername",
+               paywall="Dieser Artikel ist nur für Abonnenten.|Jetzt abonnieren und weiterlesen|Bereits Abonnent? Hier anmelden|Die ersten 4 Wochen für 1 €|Sie haben Ihr Limit an kostenlosen Artikeln erreicht.|Jetzt gratis testen"),
+    "es": dict(form="Iniciar sesión|Acceder|Correo electrónico|Dirección de correo|Contraseña|¿Olvidaste tu contraseña?|Recordarme|Crear una cuenta|¿Ya tienes cuenta? Inicia sesión|¿No tienes cuenta? Regístrate|Confirma tu contraseña|Nombre de usuario",
+               paywall="Este artículo es exclusivo para suscriptores.|Suscríbete para seguir leyendo|¿Ya eres suscriptor? Inicia sesión|1 € el primer mes|Has alcanzado el límite de artículos gratuitos.|Prueba gratis"),
+    "pt": dict(form="Entrar|Fazer login|E-mail|Endereço de e-mail|Senha|Esqueceu sua senha?|Lembrar de mim|Criar conta|Já tem uma conta? Entre|Não tem conta? Cadastre-se|Confirme sua senha|Nome de usuário",
+               paywall="Esta reportagem é exclusiva para assinantes.|Assine para continuar lendo|Já é assinante? Entre|Primeiro mês por R$ 1,90|Você atingiu o limite de matérias gratuitas.|Teste grátis"),
+    "it": dict(form="Accedi|Login|Email|Indirizzo email|Password|Hai dimenticato la password?|Ricordami|Crea un account|Hai già un account? Accedi|Non hai un account? Registrati|Conferma la password|Nome utente",
+               paywall="Questo articolo è riservato agli abbonati.|Abbonati per continuare a leggere|Sei già abbonato? Accedi|Il primo mese a 1 €|Hai raggiunto il limite di articoli gratuiti.|Prova gratis"),
+    "nl": dict(form="Inloggen|Aanmelden|E-mail|E-mailadres|Wachtwoord|Wachtwoord vergeten?|Onthoud mij|Account aanmaken|Heb je al een account? Log in|Nog geen account? Registreer|Bevestig je wachtwoord|Gebruikersnaam",
+               paywall="Dit artikel is alleen voor abonnees.|Word abonnee en lees verder|Al abonnee? Log in|De eerste maand voor € 1|Je hebt je limiet van gratis artikelen bereikt.|Probeer gratis"),
+    "ar": dict(form="تسجيل الدخول|دخول|البريد الإلكتروني|عنوان البريد الإلكتروني|كلمة المرور|هل نسيت كلمة المرور؟|تذكرني|إنشاء حساب|لديك حساب بالفعل؟ سجّل الدخول|ليس لديك حساب؟ سجّل الآن|تأكيد كلمة المرور|اسم المستخدم",
+               paywall="هذا المقال متاح للمشتركين فقط.|اشترك لمواصلة القراءة|مشترك بالفعل؟ سجّل الدخول|الشهر الأول مجاناً|لقد وصلت إلى الحد الأقصى من المقالات المجانية."),
+    "pl": dict(form="Zaloguj się|Logowanie|E-mail|Adres e-mail|Hasło|Nie pamiętasz hasła?|Zapamiętaj mnie|Załóż konto|Masz już konto? Zaloguj się|Nie masz konta? Zarejestruj się|Powtórz hasło|Nazwa użytkownika",
+               paywall="Ten artykuł jest dostępny tylko dla subskrybentów.|Wykup subskrypcję, aby czytać dalej|Masz już subskrypcję? Zaloguj się|Pierwszy miesiąc za 1 zł|Wykorzystałeś limit darmowych artykułów."),
+    "tr": dict(form="Giriş yap|Oturum aç|E-posta|E-posta adresi|Şifre|Şifrenizi mi unuttunuz?|Beni hatırla|Hesap oluştur|Zaten hesabınız var mı? Giriş yapın|Hesabınız yok mu? Kaydolun|Şifreyi onayla|Kullanıcı adı",
+               paywall="Bu makale yalnızca abonelere açıktır.|Okumaya devam etmek için abone olun|Zaten abone misiniz? Giriş yapın|İlk ay ücretsiz|Ücretsiz makale sınırına ulaştınız."),
+    "ru": dict(form="Войти|Вход|Email|Адрес электронной почты|Пароль|Забыли пароль?|Запомнить меня|Создать аккаунт|Уже есть аккаунт? Войдите|Нет аккаунта? Зарегистрируйтесь|Повторите пароль|Имя пользователя",
+               paywall="Эта статья доступна только подписчикам.|Оформите подписку, чтобы читать дальше|Уже подписаны? Войдите|Первый месяц за 1 рубль|Вы исчерпали лимит бесплатных статей."),
+    "ja": dict(form="ログイン|サインイン|メールアドレス|パスワード|パスワードをお忘れですか？|ログイン状態を保持する|アカウントを作成|アカウントをお持ちの方はログイン|会員登録はこちら|パスワード（確認）|ユーザー名",
+               paywall="この記事は有料会員限定です。|続きを読むには会員登録が必要です|会員の方はログイン|初月無料|無料で読める記事の上限に達しました。"),
+}
+
 #: Captions: credit words, gallery counters, descriptive sentence templates.
 CAPTIONS = {
     "en": dict(credit="Photo|Image|Credit|Picture|Photograph", gallery="Image {i} of {n}|{i}/{n}|Photo {i} of {n}|{i} of {n}",
@@ -437,7 +466,8 @@ URLS = "https://www.youtube.com/watch?v=Xq{k}aB|https://vimeo.com/{big}|https://
 LANGUAGES = tuple(COMMENTS)
 #: Every word-list constant, by the block kind it feeds (each must cover every language).
 BLOCK_DATA = {"comments": COMMENTS, "tags": TAGS, "related": RELATED, "ads": AD_LABELS, "share": SHARE,
-              "newsletter": NEWSLETTER, "captions": CAPTIONS, "local": LOCAL}
+              "newsletter": NEWSLETTER, "captions": CAPTIONS, "local": LOCAL,
+              "account": ACCOUNT}
 _CASELESS = {"ar", "ja"}
 
 # --------------------------------------------------------------------------------------
@@ -669,8 +699,21 @@ def newsletter_block(rng: random.Random, lang: str) -> list[tuple[str, str]]:
     return _block(alts[start:start + rng.randint(1, 3)], "other")
 
 
+def account_block(rng: random.Random, lang: str) -> list[tuple[str, str]]:
+    """A login / registration form, sometimes under a paywall notice."""
+    a = ACCOUNT[lang]
+    fields = _alts(a["form"])
+    start = rng.randrange(len(fields))
+    lines = fields[start:start + rng.randint(3, 7)]
+    if rng.random() < 0.5:
+        pw = _alts(a["paywall"])
+        lines = rng.sample(pw, rng.randint(1, min(3, len(pw)))) + lines
+    return _block(lines, "other")
+
+
 BLOCKS = {"ads": ad_block, "captions": caption_block, "tags": tag_block, "related": related_block,
-          "read_also": read_also_line, "comments": comment_block, "share": share_block, "newsletter": newsletter_block}
+          "read_also": read_also_line, "comments": comment_block, "share": share_block, "newsletter": newsletter_block,
+          "account": account_block}
 
 # --------------------------------------------------------------------------------------
 # Insertion into documents
@@ -678,7 +721,7 @@ BLOCKS = {"ads": ad_block, "captions": caption_block, "tags": tag_block, "relate
 
 #: Probability of each insertion per augmented document.
 P_INSERT = {"ad_top": 0.35, "caption_top": 0.3, "between": 0.6, "read_also": 0.15, "share": 0.4, "tags": 0.55,
-            "ad_after": 0.3, "related": 0.55, "comments": 0.5, "newsletter": 0.25}
+            "ad_after": 0.3, "related": 0.55, "comments": 0.5, "newsletter": 0.25, "account": 0.2}
 #: Probability that one block uses another language than the document's (pages mix them,
 #: as the French seed page does with "Related Articles" and "Required fields are marked*").
 P_OTHER_LANGUAGE = 0.15
@@ -741,10 +784,11 @@ def augment_document(lines: Sequence[str], labels: Sequence[str | None], languag
         com_pos = after("comment widget", max(rel_pos, tag_pos))
         share_pos = end if rng.random() < 0.5 else tag_pos  # share buttons sit above or under the tags
         plan = [("share", share_pos), ("tags", tag_pos), ("ad_after", tag_pos), ("related", rel_pos),
-                ("comments", com_pos), ("newsletter", com_pos)]
+                ("comments", com_pos), ("newsletter", com_pos),
+                ("account", end if rng.random() < 0.5 else com_pos)]  # a paywall cuts the article
     else:
         end = n
-        plan = [(kind, n) for kind in ("ad_after", "related", "comments", "newsletter")]
+        plan = [(kind, n) for kind in ("ad_after", "related", "comments", "newsletter", "account")]
     for kind, pos in plan:
         add(pos, "ads" if kind == "ad_after" else kind, P_INSERT[kind])
     if not inserts:  # always change something
