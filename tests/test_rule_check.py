@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from boilerline.model.labels import LABELS
 from boilerline.training.rule_check import (
     COLUMNS,
@@ -51,3 +53,28 @@ def test_helpers():
     alloc = _allocate({"big": 10000, "mid": 60, "small": 5}, 40)
     assert alloc["mid"] >= 8 and alloc["small"] == 2 and alloc["big"] > alloc["mid"]
     assert sum(alloc.values()) == 40
+
+
+def test_rules_vs_dev_markdown_counts():
+    from collections import Counter
+
+    from boilerline.training.rule_check import rules_vs_dev_markdown
+
+    pairs = Counter({("body", "body"): 3, ("body", None): 2, ("other", "related-link"): 1})
+    wrong = Counter({("dom:chrome-teaser-list", "other", "related-link"): 1})
+    md = rules_vs_dev_markdown(pairs, wrong, LABELS)
+    assert "6 hand-labelled lines; the rules label 4 (67%), 3 of them as the hand labels do (precision 75%)" in md
+    assert "| `dom:chrome-teaser-list` | other | related-link | 1 |" in md
+    assert "| body | 0 | 3 |" in md
+
+
+def test_rules_vs_dev_on_the_corpus(corpus_root):
+    from boilerline.training.rule_check import rules_vs_dev
+
+    pytest.importorskip("lxml")
+    pairs, wrong = rules_vs_dev(corpus_root, Path(__file__).resolve().parents[1] / "data" / "dev" / "handlabels.tsv")
+    labelled = sum(v for (g, a), v in pairs.items() if a is not None)
+    right = sum(v for (g, a), v in pairs.items() if a == g)
+    assert sum(pairs.values()) >= 1900 and labelled > 1000
+    assert right / labelled > 0.85  # the rules are the training labels: they must mostly agree
+    assert sum(wrong.values()) == labelled - right

@@ -78,6 +78,8 @@ SUBCOMMANDS = [
      "rule_check:main_rule_sample", None),
     ("rule-precision", "per-rule precision of the hand-judged sample (data/rule_check.tsv)",
      "rule_check:main_rule_precision", None),
+    ("rules-vs-dev", "how the training rules label the hand-labelled dev pages (auto vs hand labels)",
+     "rule_check:main_rules_vs_dev", "rule_check:add_dev_arguments"),
 ]
 
 
@@ -95,7 +97,12 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_, target, add_args in SUBCOMMANDS:
         p = sub.add_parser(name, help=help_)
-        if add_args is not None:
+        if isinstance(add_args, str):  # "module:function" in this package, imported when chosen
+            if name == chosen:
+                _resolve(add_args)(p)
+            else:
+                _add_passthrough(p)
+        elif add_args is not None:
             add_args(p)
         elif name != chosen:
             _add_passthrough(p)

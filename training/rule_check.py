@@ -309,3 +309,75 @@ def main_rule_precision(args: argparse.Namespace) -> int:
         print(f"warning: no dataset at {args.dataset}; not checking line hashes", file=sys.stderr)
     sys.stdout.write(precision_tables(rows, counts))
     return 0
+
+
+# ------------------------------------------------------------------------------ rules vs dev
+
+
+def rules_vs_dev(corpus_root: Path, dev_path: Path) -> tuple[Counter, Counter]:
+    """Auto labels (the training rules) against the hand labels of the dev pages.
+
+    Returns the (gold, auto) pair counts (auto None = masked) and the (rule, gold, auto)
+    counts of the wrong ones.  Only the ``blocks`` rendering is compared: the dev pages are
+    labelled in it.
+    """
+    from .corpus import process_page
+    from .devset import _manifest_pages, load_dev_set
+
+    docs = load_dev_set(corpus_root, dev_path)
+    pages = _manifest_pages(corpus_root, {d["doc_id"] for d in docs})
+    pairs: Counter = Counter()
+    wrong: Counter = Counter()
+    for d in docs:
+        rows = [r for r in process_page(corpus_root, pages[d["doc_id"]], merged_fraction=0.0)
+                if r["rendering"] == "blocks"]
+        if not rows or rows[0]["lines"] != d["lines"]:
+            raise ValueError(f"{d['doc_id']}: the training rendering differs from the dev set's")
+        for gold, auto, rule in zip(d["labels"], rows[0]["labels"], rows[0]["rules"]):
+            pairs[(gold, auto)] += 1
+            if auto is not None and auto != gold:
+                wrong[(rule, gold, auto)] += 1
+    return pairs, wrong
+
+
+def rules_vs_dev_markdown(pairs: Counter, wrong: Counter, labels) -> str:
+    """The confusion of auto vs hand labels, the labelled share and precision, the top errors."""
+    cols = list(labels) + [None]
+    out = ["| hand \\ auto | " + " | ".join(c or "masked" for c in cols) + " |",
+           "|---|" + "---:|" * len(cols)]
+    for g in labels:
+        out.append(f"| {g} | " + " | ".join(str(pairs[(g, a)]) for a in cols) + " |")
+    labelled = sum(v for (g, a), v in pairs.items() if a is not None)
+    right = sum(v for (g, a), v in pairs.items() if a is not None and a == g)
+    total = sum(pairs.values())
+    out.append("")
+    out.append(f"{total} hand-labelled lines; the rules label {labelled} ({_pct(labelled, total)}), "
+               f"{right} of them as the hand labels do (precision {_pct(right, labelled)}).")
+    out.append("")
+    out.append("| rule | hand | auto | lines |")
+    out.append("|---|---|---|---:|")
+    for (rule, g, a), v in wrong.most_common(12):
+        out.append(f"| `{rule}` | {g} | {a} | {v} |")
+    return "\n".join(out) + "\n"
+
+
+def add_dev_arguments(p: argparse.ArgumentParser) -> None:
+    from .corpus import default_corpus_root
+    from .devset import DEV_SET_PATH
+
+    p.add_argument("--corpus", type=Path, default=None, help="corpus root (default: ../shared/corpus)")
+    p.add_argument("--dev", type=Path, default=DEV_SET_PATH, help="hand labels of the dev pages")
+    p.set_defaults(_default_corpus=default_corpus_root)
+
+
+def main_rules_vs_dev(args: argparse.Namespace) -> int:
+    """Print how the training rules label the hand-labelled dev pages."""
+    from boilerline.model.labels import LABELS
+
+    root = args.corpus or args._default_corpus()
+    if not (Path(root) / "MANIFEST.csv").is_file():
+        print(f"no corpus at {root}", file=sys.stderr)
+        return 2
+    pairs, wrong = rules_vs_dev(Path(root), args.dev)
+    sys.stdout.write(rules_vs_dev_markdown(pairs, wrong, LABELS))
+    return 0
