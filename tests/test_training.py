@@ -92,3 +92,32 @@ def test_seed_documents_align_labels_with_non_blank_lines(tmp_path):
     ev = seed_documents(tmp_path)
     assert ev.gold == [["headline", None, "body", None, "other"]]
     assert seed_documents(tmp_path / "missing") is None
+
+
+def test_early_stopping_keeps_the_best_epoch_on_held_back_rows():
+    from boilerline.training.train import fit_validated, validation_sites
+
+    rng = np.random.default_rng(0)
+    n = 8000
+    y = rng.integers(0, 3, n)
+    X = rng.normal(size=(n, 6)) + np.eye(3, 6)[y] * 2.0  # three separable blobs
+    val = np.zeros(n, dtype=bool)
+    val[: n // 10] = True
+    mlp = fit_validated(8, X, y, np.ones(n), val, 3)
+    scores = mlp.validation_macro_f1_
+    assert 1 <= mlp.best_epoch_ <= mlp.n_iter_ == len(scores)
+    assert scores[mlp.best_epoch_ - 1] == max(scores)
+    assert (mlp.predict(X[val]) == y[val]).mean() > 0.8
+    sites = [f"site{i}" for i in range(200)]
+    held = validation_sites(sites)
+    assert 0 < held.sum() < 60 and (validation_sites(sites) == held).all()  # stable, about 1 in 10
+
+
+def test_small_data_falls_back_to_a_plain_fit():
+    from boilerline.training.train import fit_validated
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 300)
+    X = rng.normal(size=(300, 3)) + y[:, None]
+    mlp = fit_validated(4, X, y, np.ones(300), np.zeros(300, dtype=bool), 2)
+    assert not hasattr(mlp, "best_epoch_") and set(mlp.classes_) == {0, 1}

@@ -128,11 +128,7 @@ def per_language_report(clf, lines: Sequence[Sequence[str]], gold: Sequence[Sequ
 
 def trained_model_report(model, docs) -> dict[str, dict]:
     """:func:`per_language_report` for a fitted, not yet exported ``train.TrainedModel``."""
-    from boilerline.model.classifier import LineClassifier
-    from boilerline.training.train import _n_own
-
-    clf = LineClassifier(model.arrays(), {"labels": list(model.labels), "n_own_features": _n_own(model.names)})
-    return per_language_report(clf, docs.lines, docs.labels, docs.languages, model.labels)
+    return per_language_report(model.classifier(), docs.lines, docs.labels, docs.languages, model.labels)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence], right: Sequence[int] = ()) -> str:
