@@ -148,8 +148,9 @@ def test_running_summaries_equal_the_loop(doc_lengths):
     np.testing.assert_allclose(got, _running_summaries_reference(P, doc_lengths), rtol=1e-5, atol=1e-7)
 
 
-def test_stage2_inputs_equal_the_stacked_blocks():
-    from boilerline.features import running_summaries, shift_within_documents
+@pytest.mark.parametrize("decays", [(0.7,), (0.7, 0.92)])
+def test_stage2_inputs_equal_the_stacked_blocks(decays):
+    from boilerline.features import shift_within_documents
     from boilerline.model.classifier import STAGE2_OFFSETS, stage2_inputs
 
     doc_lengths = [4, 1, 0, 9, 2]
@@ -160,9 +161,9 @@ def test_stage2_inputs_equal_the_stacked_blocks():
     for off in STAGE2_OFFSETS:
         shifted, exists = shift_within_documents(P, off, doc_lengths)
         blocks += [shifted, exists[:, None]]
-    blocks += [_running_summaries_reference(P, doc_lengths), own]
+    blocks += [_running_summaries_reference(P, doc_lengths, d) for d in decays] + [own]
     want = np.hstack(blocks).astype(np.float32)
-    got = stage2_inputs(P, own, LABELS, doc_lengths)
+    got = stage2_inputs(P, own, LABELS, doc_lengths, decays)
     assert got.shape == want.shape and got.dtype == np.float32
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
 
