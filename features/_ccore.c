@@ -1,0 +1,916 @@
+/*
+ * boilerline.features._ccore: the per-character work of the line features, compiled.
+ *
+ * Optional.  The numpy code of lines.py / _fasttokens.py is the definition and the fallback;
+ * these loops compute the same integers (tests/test_speed_equivalence.py compares the two on
+ * fixture, corpus and generated text).  The numpy version makes a dozen passes over a batch's
+ * code points, each materialising arrays of one element per character (classes, line
+ * numbers, byte offsets, ...): together about two thirds of labelling time.  Here each line
+ * is read once, straight from the str object, and only per-line integers are written out.
+ *
+ * Only the CPython C API and the buffer protocol are used: output arrays are allocated by the
+ * caller (numpy) and passed in as writable buffers, so no numpy headers are needed to build.
+ *
+ * Lookup tables (character classes, \w, separators) and the parameters (token lengths, title
+ * length) come from the Python side on every call, so there is one definition of each.
+ * What is fixed here is named below.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Character classes, in the order of lines._CLASS_NAMES (exported as CLASS_NAMES and
+ * checked by the tests).  Words are runs of classes <= CLS_DIGIT; a capitalised word starts
+ * with an upper-case letter after a class > CLS_LETTER_OTHER. */
+#define N_CLASSES 8
+#define CLS_UPPER 0
+#define CLS_LETTER_OTHER 2
+#define CLS_DIGIT 3
+#define CLS_SPACE 4
+#define N_CODEPOINTS 0x110000
+
+/* Columns of line_stats' output, one int64 each (exported as STAT_NAMES). */
+enum {
+    ST_CLASSES = 0,                 /* N_CLASSES counts */
+    ST_CHARS = N_CLASSES,
+    ST_WORDS,
+    ST_CAP_WORDS,
+    ST_SEPARATORS,
+    ST_FIRST_CP,                    /* 0 for an empty line */
+    ST_LAST_CP,                     /* 0 for an empty line */
+    ST_FIRST_CLASS,                 /* -1 for an empty line */
+    ST_DATES,
+    ST_TRIGGERS,                    /* bit k: trigger sequence k occurs in the line */
+    N_STATS
+};
+static const char *STAT_NAMES[N_STATS] = {
+    "upper", "lower", "letter_other", "digit", "space", "punct", "symbol", "other",
+    "chars", "words", "cap_words", "separators", "first_cp", "last_cp", "first_class",
+    "dates", "triggers",
+};
+static const char *CLASS_NAMES[N_CLASSES] = {
+    "upper", "lower", "letter_other", "digit", "space", "punct", "symbol", "other",
+};
+
+/* Columns of text_stats' per-line document output (exported as DOC_STAT_NAMES). */
+enum { DS_KEY_LEN = 0, DS_REPEATS, DS_REPEAT_LATER, DS_DISTINCT_WORDS, DS_TITLE_WORDS_SHARED,
+       DS_TITLE_CONTAINS, N_DOC_STATS };
+static const char *DOC_STAT_NAMES[N_DOC_STATS] = {
+    "key_len", "repeats", "is_repeat_later", "distinct_words", "title_words_shared", "title_contains",
+};
+
+/* The int64 bit field of ST_TRIGGERS bounds the number of trigger sequences. */
+#define MAX_TRIGGERS 63
+/* Token prefixes of tokens._line_tokens. */
+static const char PREFIX_WORD[] = "w:", PREFIX_P0[] = "p0:", PREFIX_P1[] = "p1:",
+                  PREFIX_PAIR[] = "b:", PREFIX_END[] = "e:", PREFIX_LINE[] = "l:",
+                  PREFIX_TRIGRAM[] = "c:";
+/* Title word hashes: _fasttokens.run_hashes (polynomial hash, MurmurHash3 finaliser, top bits). */
+#define RUN_HASH_P 0x9E3779B97F4A7C15ULL
+#define RUN_HASH_BITS 40
+
+/* ---------------------------------------------------------------------------------------- */
+/* buffers                                                                                   */
+
+typedef struct {
+    Py_buffer view;
+    int held;
+} buf_t;
+
+static int get_buffer(PyObject *obj, buf_t *b, Py_ssize_t itemsize, Py_ssize_t min_items,
+                      int writable, const char *what)
+{
+    int flags = PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0);
+    b->held = 0;
+    if (PyObject_GetBuffer(obj, &b->view, flags) < 0)
+        return -1;
+    b->held = 1;
+    if (b->view.itemsize != itemsize || b->view.len / itemsize < min_items) {
+        PyErr_Format(PyExc_ValueError, "%s: need a contiguous buffer of at least %zd items of %zd bytes",
+                     what, min_items, itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+static void release(buf_t *b)
+{
+    if (b->held) {
+        PyBuffer_Release(&b->view);
+        b->held = 0;
+    }
+}
+
+/* Read-only str views taken while the GIL is held; the references keep them alive while
+ * the loops run without it (another thread may change the list meanwhile). */
+typedef struct {
+    const void *data;
+    Py_ssize_t len;
+    int kind;
+    int lower_ascii; /* an ASCII line read case-folded: A-Z as a-z (what str.casefold does) */
+    PyObject *ref;
+} line_t;
+
+/* str.casefold, looked up once (PyInit__ccore). */
+static PyObject *str_casefold;
+
+static void drop_lines(line_t *v, Py_ssize_t n)
+{
+    if (!v)
+        return;
+    for (Py_ssize_t i = 0; i < n; i++)
+        Py_XDECREF(v[i].ref);
+    PyMem_Free(v);
+}
+
+/* Views of the items of ``lines`` (each must be a str); case-folded when ``fold``. */
+static line_t *take_lines(PyObject *lines, Py_ssize_t *n_out, int fold)
+{
+    PyObject *seq = PySequence_Fast(lines, "lines must be a sequence of str");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    line_t *v = PyMem_Calloc(n ? n : 1, sizeof(line_t));
+    if (!v) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = items[i];
+        if (!PyUnicode_Check(s)) {
+            PyErr_Format(PyExc_TypeError, "line %zd is a %s, not a str", i, Py_TYPE(s)->tp_name);
+            goto fail;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(s) < 0)
+            goto fail;
+#endif
+        if (fold && !PyUnicode_IS_ASCII(s)) {
+            /* Full case folding (ß -> ss, ﬃ -> ffi) is CPython's own str.casefold. */
+            s = PyObject_CallOneArg(str_casefold, s);
+            if (!s)
+                goto fail;
+#if PY_VERSION_HEX < 0x030C0000
+            if (PyUnicode_READY(s) < 0) {
+                Py_DECREF(s);
+                goto fail;
+            }
+#endif
+            v[i].ref = s;
+        } else {
+            Py_INCREF(s);
+            v[i].ref = s;
+            v[i].lower_ascii = fold;
+        }
+        v[i].data = PyUnicode_DATA(s);
+        v[i].len = PyUnicode_GET_LENGTH(s);
+        v[i].kind = PyUnicode_KIND(s);
+    }
+    Py_DECREF(seq);
+    *n_out = n;
+    return v;
+fail:
+    drop_lines(v, n);
+    Py_DECREF(seq);
+    return NULL;
+}
+
+static inline Py_UCS4 cp_at(const line_t *v, Py_ssize_t k)
+{
+    Py_UCS4 c = PyUnicode_READ(v->kind, v->data, k);
+    if (v->lower_ascii && c - 'A' < 26u)
+        c += 'a' - 'A';
+    return c;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* line_stats: the character-class pass of lines._char_class_block and what line_features
+ * derives from the code points (capitalised words, separators, first and last characters,
+ * dates, regular-expression triggers).                                                      */
+
+typedef struct {
+    const int8_t *cls;          /* N_CODEPOINTS entries, each in [0, N_CLASSES) */
+    const uint8_t *sep;         /* sep_len entries */
+    Py_ssize_t sep_len;
+    uint64_t first_mask[256];   /* bit k: trigger k starts with this code point */
+    Py_UCS4 *trig;              /* the trigger sequences, concatenated */
+    Py_ssize_t trig_off[MAX_TRIGGERS + 1];
+    int n_trig;
+} stat_ctx_t;
+
+static inline int is_digit(Py_UCS4 c) { return c - '0' < 10u; }
+/* the separators NUMBER_RE allows inside a digit group: . / : - */
+static inline int is_date_sep(Py_UCS4 c) { return c - 45u < 3u || c == 58; }
+
+static inline void line_stats_kind(const stat_ctx_t *ctx, const void *data, int kind,
+                                   Py_ssize_t len, int64_t *out)
+{
+    /* indexed by the table's byte, so that a bad table cannot write out of bounds */
+    int64_t counts[256] = {0};
+    int64_t words = 0, caps = 0, seps = 0, dates = 0;
+    uint64_t trig = 0;
+    int prev_cls = CLS_SPACE; /* what the "\n" before each line in the numpy version is */
+    /* the current run of digits and joining separators (NUMBER_RE), as in _date_counts */
+    Py_ssize_t run_len = 0;
+    int run_joined = 0;
+    for (Py_ssize_t j = 0; j < len; j++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, j);
+        int cls = (uint8_t)ctx->cls[c];
+        counts[cls]++;
+        words += cls <= CLS_DIGIT && prev_cls > CLS_DIGIT;
+        caps += cls == CLS_UPPER && prev_cls > CLS_LETTER_OTHER;
+        seps += (Py_ssize_t)c < ctx->sep_len && ctx->sep[c];
+        prev_cls = cls;
+
+        int in_run = is_digit(c);
+        if (!in_run && j > 0 && j + 1 < len && is_date_sep(c) && is_digit(PyUnicode_READ(kind, data, j - 1))
+            && is_digit(PyUnicode_READ(kind, data, j + 1))) {
+            in_run = 1;
+            run_joined = 1;
+        }
+        if (in_run) {
+            run_len++;
+        } else if (run_len) {
+            dates += run_len == 4 || run_joined;
+            run_len = 0;
+            run_joined = 0;
+        }
+
+        if (c < 256 && ctx->first_mask[c]) {
+            uint64_t m = ctx->first_mask[c] & ~trig;
+            for (int k = 0; m >> k; k++) {
+                if (!((m >> k) & 1))
+                    continue;
+                const Py_UCS4 *s = ctx->trig + ctx->trig_off[k];
+                Py_ssize_t slen = ctx->trig_off[k + 1] - ctx->trig_off[k];
+                if (j + slen > len)
+                    continue;
+                Py_ssize_t q = 1;
+                while (q < slen && PyUnicode_READ(kind, data, j + q) == s[q])
+                    q++;
+                if (q == slen)
+                    trig |= 1ULL << k;
+            }
+        }
+    }
+    if (run_len)
+        dates += run_len == 4 || run_joined;
+    for (int k = 0; k < N_CLASSES; k++)
+        out[ST_CLASSES + k] = counts[k];
+    out[ST_CHARS] = len;
+    out[ST_WORDS] = words;
+    out[ST_CAP_WORDS] = caps;
+    out[ST_SEPARATORS] = seps;
+    if (len) {
+        Py_UCS4 first = PyUnicode_READ(kind, data, 0);
+        out[ST_FIRST_CP] = first;
+        out[ST_LAST_CP] = PyUnicode_READ(kind, data, len - 1);
+        out[ST_FIRST_CLASS] = ctx->cls[first];
+    } else {
+        out[ST_FIRST_CP] = 0;
+        out[ST_LAST_CP] = 0;
+        out[ST_FIRST_CLASS] = -1;
+    }
+    out[ST_DATES] = dates;
+    out[ST_TRIGGERS] = (int64_t)trig;
+}
+
+PyDoc_STRVAR(line_stats_doc,
+"line_stats(lines, class_table, separator_table, triggers, out)\n--\n\n"
+"Per line, the integers of STAT_NAMES written into ``out`` (int64, len(lines) x len(STAT_NAMES)).\n"
+"``class_table``: int8 class of every code point (0x110000 entries); ``separator_table``:\n"
+"uint8, nonzero for separators (code points beyond it are not); ``triggers``: a sequence of\n"
+"non-empty str whose first character is below 256.");
+
+static PyObject *line_stats(PyObject *self, PyObject *args)
+{
+    PyObject *lines, *cls_obj, *sep_obj, *trig_obj, *out_obj;
+    if (!PyArg_ParseTuple(args, "OOOOO:line_stats", &lines, &cls_obj, &sep_obj, &trig_obj, &out_obj))
+        return NULL;
+    stat_ctx_t ctx;
+    memset(&ctx, 0, sizeof ctx);
+    buf_t cb = {0}, sb = {0}, ob = {0};
+    line_t *v = NULL;
+    Py_ssize_t n = 0;
+    PyObject *result = NULL, *tseq = NULL;
+
+    v = take_lines(lines, &n, 0);
+    if (!v)
+        goto done;
+    if (get_buffer(cls_obj, &cb, 1, N_CODEPOINTS, 0, "class_table") < 0
+        || get_buffer(sep_obj, &sb, 1, 0, 0, "separator_table") < 0
+        || get_buffer(out_obj, &ob, 8, n * N_STATS, 1, "out") < 0)
+        goto done;
+    ctx.cls = cb.view.buf;
+    ctx.sep = sb.view.buf;
+    ctx.sep_len = sb.view.len;
+
+    tseq = PySequence_Fast(trig_obj, "triggers must be a sequence of str");
+    if (!tseq)
+        goto done;
+    ctx.n_trig = (int)PySequence_Fast_GET_SIZE(tseq);
+    if (PySequence_Fast_GET_SIZE(tseq) > MAX_TRIGGERS) {
+        PyErr_SetString(PyExc_ValueError, "too many trigger sequences");
+        goto done;
+    }
+    Py_ssize_t total = 0;
+    for (int k = 0; k < ctx.n_trig; k++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(tseq, k);
+        if (!PyUnicode_Check(s) || PyUnicode_GET_LENGTH(s) == 0 || PyUnicode_ReadChar(s, 0) >= 256) {
+            PyErr_SetString(PyExc_ValueError, "a trigger must be a non-empty str starting below U+0100");
+            goto done;
+        }
+        total += PyUnicode_GET_LENGTH(s);
+    }
+    ctx.trig = PyMem_Malloc((total ? total : 1) * sizeof(Py_UCS4));
+    if (!ctx.trig) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    total = 0;
+    for (int k = 0; k < ctx.n_trig; k++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(tseq, k);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+        ctx.trig_off[k] = total;
+        for (Py_ssize_t q = 0; q < len; q++)
+            ctx.trig[total + q] = PyUnicode_ReadChar(s, q);
+        ctx.first_mask[ctx.trig[total]] |= 1ULL << k;
+        total += len;
+    }
+    ctx.trig_off[ctx.n_trig] = total;
+
+    int64_t *out = ob.view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        /* one copy of the loop per str storage width, so that the reads are plain loads */
+        switch (v[i].kind) {
+        case PyUnicode_1BYTE_KIND:
+            line_stats_kind(&ctx, v[i].data, PyUnicode_1BYTE_KIND, v[i].len, out + i * N_STATS);
+            break;
+        case PyUnicode_2BYTE_KIND:
+            line_stats_kind(&ctx, v[i].data, PyUnicode_2BYTE_KIND, v[i].len, out + i * N_STATS);
+            break;
+        default:
+            line_stats_kind(&ctx, v[i].data, PyUnicode_4BYTE_KIND, v[i].len, out + i * N_STATS);
+        }
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_Free(ctx.trig);
+    Py_XDECREF(tseq);
+    release(&cb);
+    release(&sb);
+    release(&ob);
+    drop_lines(v, n);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* text_stats: over the case-folded lines, the hashed tokens of tokens._line_tokens and the
+ * document columns of lines._document_blocks that need the text (repetition, title words,
+ * title containment).                                                                       */
+
+typedef struct {
+    const uint8_t *word;        /* N_CODEPOINTS entries: \w for re */
+    Py_ssize_t head_words, head_chars, tail_chars, whole_line_max, trigram_chars, max_word;
+    Py_ssize_t title_max;
+    uint32_t bucket_mask;
+} text_ctx_t;
+
+static uint32_t CRC_TABLE[256];
+
+static void init_crc_table(void)
+{
+    for (uint32_t b = 0; b < 256; b++) {
+        uint32_t c = b;
+        for (int k = 0; k < 8; k++)
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        CRC_TABLE[b] = c;
+    }
+}
+
+static inline uint32_t crc_byte(uint32_t crc, uint8_t b)
+{
+    return CRC_TABLE[(crc ^ b) & 0xFF] ^ (crc >> 8);
+}
+
+static inline uint32_t crc_ascii(uint32_t crc, const char *s)
+{
+    while (*s)
+        crc = crc_byte(crc, (uint8_t)*s++);
+    return crc;
+}
+
+/* CRC of the UTF-8 bytes (surrogates as three bytes, like "surrogatepass") of code points
+ * [a, b) of the case-folded line, ASCII digits read as "0" (DIGITS_RE.sub("0", ...)). */
+static inline uint32_t crc_span(uint32_t crc, const Py_UCS4 *u, Py_ssize_t a, Py_ssize_t b)
+{
+    for (Py_ssize_t k = a; k < b; k++) {
+        Py_UCS4 c = u[k];
+        if (c < 0x80) {
+            crc = crc_byte(crc, is_digit(c) ? '0' : (uint8_t)c);
+        } else if (c < 0x800) {
+            crc = crc_byte(crc, 0xC0 | (c >> 6));
+            crc = crc_byte(crc, 0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            crc = crc_byte(crc, 0xE0 | (c >> 12));
+            crc = crc_byte(crc, 0x80 | ((c >> 6) & 0x3F));
+            crc = crc_byte(crc, 0x80 | (c & 0x3F));
+        } else {
+            crc = crc_byte(crc, 0xF0 | (c >> 18));
+            crc = crc_byte(crc, 0x80 | ((c >> 12) & 0x3F));
+            crc = crc_byte(crc, 0x80 | ((c >> 6) & 0x3F));
+            crc = crc_byte(crc, 0x80 | (c & 0x3F));
+        }
+    }
+    return crc;
+}
+
+/* The next \w+ run at or after ``pos`` ending by ``hi``: [*ra, *rb); 0 when there is none. */
+static inline int next_run(const text_ctx_t *ctx, const Py_UCS4 *u, Py_ssize_t pos, Py_ssize_t hi,
+                           Py_ssize_t *ra, Py_ssize_t *rb)
+{
+    while (pos < hi && !ctx->word[u[pos]])
+        pos++;
+    if (pos >= hi)
+        return 0;
+    *ra = pos;
+    while (pos < hi && ctx->word[u[pos]])
+        pos++;
+    *rb = pos;
+    return 1;
+}
+
+/* Tokens of one line, as bucket indices, into ``out``; returns how many. */
+static Py_ssize_t line_tokens(const text_ctx_t *ctx, const Py_UCS4 *v, Py_ssize_t L, Py_ssize_t *ha,
+                              Py_ssize_t *hb, int32_t *out)
+{
+    const uint32_t init = 0xFFFFFFFFu;
+    Py_ssize_t nt = 0, nh = 0, pos = 0, ra, rb;
+    Py_ssize_t H = L < ctx->head_chars ? L : ctx->head_chars;
+#define EMIT(crc) (out[nt++] = (int32_t)(((crc) ^ 0xFFFFFFFFu) & ctx->bucket_mask))
+
+    /* head words: findall(low[:HEAD_CHARS])[:HEAD_WORDS], each cut to MAX_WORD_CHARS */
+    while (nh < ctx->head_words && next_run(ctx, v, pos, H, &ra, &rb)) {
+        ha[nh] = ra;
+        hb[nh] = rb - ra > ctx->max_word ? ra + ctx->max_word : rb;
+        pos = rb;
+        nh++;
+    }
+    for (Py_ssize_t k = 0; k < nh; k++)
+        EMIT(crc_span(crc_ascii(init, PREFIX_WORD), v, ha[k], hb[k]));
+    for (Py_ssize_t k = 0; k < nh && k < 2; k++)
+        EMIT(crc_span(crc_ascii(init, k ? PREFIX_P1 : PREFIX_P0), v, ha[k], hb[k]));
+    if (nh >= 2) {
+        uint32_t c = crc_span(crc_ascii(init, PREFIX_PAIR), v, ha[0], hb[0]);
+        c = crc_byte(c, ' ');
+        EMIT(crc_span(c, v, ha[1], hb[1]));
+    }
+
+    /* the last word of low[-TAIL_CHARS:], its last MAX_WORD_CHARS characters */
+    Py_ssize_t tail = L > ctx->tail_chars ? L - ctx->tail_chars : 0;
+    Py_ssize_t eb = L;
+    while (eb > tail && !ctx->word[v[eb - 1]])
+        eb--;
+    if (eb > tail) {
+        Py_ssize_t lo = eb - ctx->max_word > tail ? eb - ctx->max_word : tail;
+        Py_ssize_t ea = eb - 1;
+        while (ea > lo && ctx->word[v[ea - 1]])
+            ea--;
+        EMIT(crc_span(crc_ascii(init, PREFIX_END), v, ea, eb));
+    }
+
+    /* a short line whole: its words joined by single spaces */
+    if (L <= ctx->whole_line_max) {
+        uint32_t c = crc_ascii(init, PREFIX_LINE);
+        int any = 0;
+        pos = 0;
+        while (next_run(ctx, v, pos, L, &ra, &rb)) {
+            if (any)
+                c = crc_byte(c, ' ');
+            c = crc_span(c, v, ra, rb);
+            any = 1;
+            pos = rb;
+        }
+        EMIT(c);
+    }
+
+    /* character trigrams of the opening */
+    Py_ssize_t O = L < ctx->trigram_chars ? L : ctx->trigram_chars;
+    for (Py_ssize_t k = 0; k + 2 < O; k++)
+        EMIT(crc_span(crc_ascii(init, PREFIX_TRIGRAM), v, k, k + 3));
+#undef EMIT
+    return nt;
+}
+
+static inline uint64_t run_hash(const Py_UCS4 *u, Py_ssize_t a, Py_ssize_t b)
+{
+    uint64_t h = 0, p = 1;
+    for (Py_ssize_t k = a; k < b; k++) {
+        h += ((uint64_t)u[k] + 1) * p;
+        p *= RUN_HASH_P;
+    }
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
+    return h >> (64 - RUN_HASH_BITS);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Lines have a handful of words: insertion sort below this many, qsort above. */
+#define SMALL_SORT 32
+
+static void sort_u64(uint64_t *a, Py_ssize_t n)
+{
+    if (n > SMALL_SORT) {
+        qsort(a, n, sizeof(uint64_t), cmp_u64);
+        return;
+    }
+    for (Py_ssize_t i = 1; i < n; i++) {
+        uint64_t x = a[i];
+        Py_ssize_t j = i;
+        while (j > 0 && a[j - 1] > x) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
+}
+
+/* The case-folded line as UCS4 code points in ``*buf`` (grown as needed); -1 without memory. */
+static int decode_line(const line_t *v, Py_UCS4 **buf, Py_ssize_t *cap)
+{
+    if (v->len > *cap) {
+        Py_ssize_t want = v->len > 2 * *cap ? v->len : 2 * *cap;
+        Py_UCS4 *b = realloc(*buf, (want ? want : 1) * sizeof(Py_UCS4));
+        if (!b)
+            return -1;
+        *buf = b;
+        *cap = want;
+    }
+    Py_UCS4 *u = *buf;
+    Py_ssize_t L = v->len;
+    if (v->kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *d = v->data;
+        if (v->lower_ascii)
+            for (Py_ssize_t k = 0; k < L; k++)
+                u[k] = d[k] + ((Py_UCS4)(d[k] - 'A') < 26u ? 'a' - 'A' : 0);
+        else
+            for (Py_ssize_t k = 0; k < L; k++)
+                u[k] = d[k];
+    } else if (v->kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *d = v->data;
+        for (Py_ssize_t k = 0; k < L; k++)
+            u[k] = d[k];
+    } else {
+        memcpy(u, v->data, L * sizeof(Py_UCS4));
+    }
+    return 0;
+}
+
+/* A line's key (its case-folded text, stripped): [ks, ke) of v. */
+typedef struct {
+    Py_ssize_t ks, ke;
+    uint64_t hash;
+} linekey_t;
+
+static int key_equal(const line_t *va, const linekey_t *a, const line_t *vb, const linekey_t *b)
+{
+    Py_ssize_t len = a->ke - a->ks;
+    if (len != b->ke - b->ks || a->hash != b->hash)
+        return 0;
+    for (Py_ssize_t k = 0; k < len; k++)
+        if (cp_at(va, a->ks + k) != cp_at(vb, b->ks + k))
+            return 0;
+    return 1;
+}
+
+/* Is key ``needle`` a substring of key ``hay`` (str.__contains__)? */
+static int key_in(const line_t *vn, const linekey_t *needle, const line_t *vh, const linekey_t *hay)
+{
+    Py_ssize_t m = needle->ke - needle->ks, len = hay->ke - hay->ks;
+    if (m == 0)
+        return 1;
+    Py_UCS4 first = cp_at(vn, needle->ks);
+    for (Py_ssize_t s = 0; s + m <= len; s++) {
+        if (cp_at(vh, hay->ks + s) != first)
+            continue;
+        Py_ssize_t q = 1;
+        while (q < m && cp_at(vh, hay->ks + s + q) == cp_at(vn, needle->ks + q))
+            q++;
+        if (q == m)
+            return 1;
+    }
+    return 0;
+}
+
+/* Growable uint64 array (filled without the GIL: plain malloc). */
+typedef struct {
+    uint64_t *a;
+    Py_ssize_t len, cap;
+} vec_t;
+
+static int vec_reserve(vec_t *v, Py_ssize_t extra)
+{
+    if (v->len + extra <= v->cap)
+        return 0;
+    Py_ssize_t cap = v->cap ? v->cap : 1024;
+    while (cap < v->len + extra)
+        cap *= 2;
+    uint64_t *a = realloc(v->a, cap * sizeof(uint64_t));
+    if (!a)
+        return -1;
+    v->a = a;
+    v->cap = cap;
+    return 0;
+}
+
+/* The document columns for lines [a, a + m).  ``words``/``woff``/``nwords``: each eligible
+ * line's distinct title-word hashes, sorted.  Returns -1 when out of memory. */
+static int document_stats(const line_t *v, const linekey_t *keys, const uint64_t *words, const Py_ssize_t *woff,
+                          const int64_t *nwords, Py_ssize_t a, Py_ssize_t m, Py_ssize_t title_max,
+                          int64_t *out)
+{
+    /* repetition: an open-addressing table of the first line of each distinct key */
+    size_t cap = 16;
+    while (cap < 2 * (size_t)m)
+        cap *= 2;
+    Py_ssize_t *slot = malloc(cap * sizeof(Py_ssize_t));
+    Py_ssize_t *first = malloc(m * sizeof(Py_ssize_t));
+    int64_t *count = calloc(m, sizeof(int64_t));
+    if (!slot || !first || !count) {
+        free(slot);
+        free(first);
+        free(count);
+        return -1;
+    }
+    for (size_t s = 0; s < cap; s++)
+        slot[s] = -1;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        const linekey_t *k = &keys[a + i];
+        size_t s = (size_t)k->hash & (cap - 1);
+        while (slot[s] >= 0 && !key_equal(&v[a + slot[s]], &keys[a + slot[s]], &v[a + i], k))
+            s = (s + 1) & (cap - 1);
+        if (slot[s] < 0)
+            slot[s] = i;
+        first[i] = slot[s];
+        count[slot[s]]++;
+        out[(a + i) * N_DOC_STATS + DS_REPEAT_LATER] = slot[s] < i;
+    }
+    for (Py_ssize_t i = 0; i < m; i++)
+        out[(a + i) * N_DOC_STATS + DS_REPEATS] = count[first[i]];
+    free(slot);
+    free(first);
+    free(count);
+
+    /* title words shared (sorted sets: a merge) and containment either way */
+    const linekey_t *tk = &keys[a];
+    Py_ssize_t tlen = tk->ke - tk->ks;
+    int64_t tw = nwords[a];
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_ssize_t r = a + i;
+        const linekey_t *k = &keys[r];
+        Py_ssize_t klen = k->ke - k->ks;
+        int64_t shared = 0, contains = 0;
+        if (tw > 0 && klen > 0 && klen <= title_max) {
+            const uint64_t *x = words + woff[r], *y = words + woff[a];
+            int64_t p = 0, q = 0;
+            while (p < nwords[r] && q < tw) {
+                if (x[p] < y[q]) p++;
+                else if (x[p] > y[q]) q++;
+                else { shared++; p++; q++; }
+            }
+            if (klen <= tlen)
+                contains = key_in(&v[r], k, &v[a], tk);
+            if (!contains && i > 0 && klen >= tlen && klen < 2 * tlen)
+                contains = key_in(&v[a], tk, &v[r], k);
+        }
+        out[r * N_DOC_STATS + DS_TITLE_WORDS_SHARED] = shared;
+        out[r * N_DOC_STATS + DS_TITLE_CONTAINS] = contains;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(text_stats_doc,
+"text_stats(lines, doc_lengths, word_table, params, indptr, indices, doc_out)\n--\n\n"
+"Hashed tokens (CSR: ``indptr`` int64 n + 1, ``indices`` int32, room for the most tokens a\n"
+"line can have) and, when ``doc_out`` is not None, the DOC_STAT_NAMES columns (int64,\n"
+"n x len(DOC_STAT_NAMES)) of the case-folded lines.  ``doc_lengths``: int64 lines per\n"
+"document; ``word_table``: uint8, nonzero for \\w code points (0x110000 entries); ``params``:\n"
+"(head_words, head_chars, tail_chars, whole_line_max_chars, trigram_chars, max_word_chars,\n"
+"title_max_chars, n_buckets).  Returns the number of tokens.");
+
+static PyObject *text_stats(PyObject *self, PyObject *args)
+{
+    PyObject *lines, *dl_obj, *word_obj, *params, *indptr_obj, *indices_obj, *doc_obj;
+    if (!PyArg_ParseTuple(args, "OOOOOOO:text_stats", &lines, &dl_obj, &word_obj, &params, &indptr_obj,
+                          &indices_obj, &doc_obj))
+        return NULL;
+    text_ctx_t ctx;
+    Py_ssize_t n_buckets;
+    if (!PyArg_ParseTuple(params, "nnnnnnnn:params", &ctx.head_words, &ctx.head_chars, &ctx.tail_chars,
+                          &ctx.whole_line_max, &ctx.trigram_chars, &ctx.max_word, &ctx.title_max, &n_buckets))
+        return NULL;
+    if (ctx.head_words < 0 || ctx.head_chars < 0 || ctx.tail_chars < 0 || ctx.trigram_chars < 0
+        || ctx.max_word < 1 || n_buckets < 1 || (n_buckets & (n_buckets - 1)) || n_buckets > (1LL << 31)) {
+        PyErr_SetString(PyExc_ValueError, "text_stats: parameters out of range");
+        return NULL;
+    }
+    ctx.bucket_mask = (uint32_t)(n_buckets - 1);
+    Py_ssize_t per_line = ctx.head_words + (ctx.head_words < 2 ? ctx.head_words : 2) + 3
+                          + (ctx.trigram_chars > 2 ? ctx.trigram_chars - 2 : 0);
+    int want_doc = doc_obj != Py_None;
+
+    buf_t db = {0}, wb = {0}, pb = {0}, ib = {0}, ob = {0};
+    line_t *v = NULL;
+    linekey_t *keys = NULL;
+    Py_ssize_t *ha = NULL, *hb = NULL, *woff = NULL;
+    int64_t *nwords = NULL;
+    vec_t words = {0};
+    Py_UCS4 *u = NULL; /* the current line, case-folded */
+    Py_ssize_t u_cap = 0;
+    Py_ssize_t n = 0, n_docs = 0;
+    PyObject *result = NULL;
+    int failed = 0;
+
+    v = take_lines(lines, &n, 1);
+    if (!v)
+        goto done;
+    if (get_buffer(dl_obj, &db, 8, 0, 0, "doc_lengths") < 0
+        || get_buffer(word_obj, &wb, 1, N_CODEPOINTS, 0, "word_table") < 0
+        || get_buffer(indptr_obj, &pb, 8, n + 1, 1, "indptr") < 0
+        || get_buffer(indices_obj, &ib, 4, n * per_line, 1, "indices") < 0
+        || (want_doc && get_buffer(doc_obj, &ob, 8, n * N_DOC_STATS, 1, "doc_out") < 0))
+        goto done;
+    ctx.word = wb.view.buf;
+    const int64_t *doc_lengths = db.view.buf;
+    n_docs = db.view.len / 8;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        if (doc_lengths[d] < 0) {
+            PyErr_SetString(PyExc_ValueError, "doc_lengths: a negative length");
+            goto done;
+        }
+        total += doc_lengths[d];
+    }
+    if (want_doc && total != n) {
+        PyErr_Format(PyExc_ValueError, "doc_lengths add up to %zd, not to the %zd lines given", total, n);
+        goto done;
+    }
+    ha = PyMem_Malloc((ctx.head_words + 1) * sizeof(Py_ssize_t));
+    hb = PyMem_Malloc((ctx.head_words + 1) * sizeof(Py_ssize_t));
+    keys = PyMem_Malloc((n + 1) * sizeof(linekey_t));
+    woff = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    nwords = PyMem_Malloc((n + 1) * sizeof(int64_t));
+    if (!ha || !hb || !keys || !woff || !nwords) {
+        PyErr_NoMemory();
+        goto done;
+    }
+
+    int64_t *indptr = pb.view.buf, *dout = want_doc ? ob.view.buf : NULL;
+    int32_t *indices = ib.view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    indptr[0] = 0;
+    for (Py_ssize_t i = 0; i < n && !failed; i++) {
+        const line_t *line = &v[i];
+        if (decode_line(line, &u, &u_cap) < 0) {
+            failed = 1;
+            break;
+        }
+        indptr[i + 1] = indptr[i] + line_tokens(&ctx, u, line->len, ha, hb, indices + indptr[i]);
+        if (!want_doc)
+            continue;
+        /* the key: str.strip() of the case-folded line, hashed for the repetition table */
+        linekey_t *k = &keys[i];
+        k->ks = 0;
+        k->ke = line->len;
+        while (k->ks < k->ke && Py_UNICODE_ISSPACE(u[k->ks]))
+            k->ks++;
+        while (k->ke > k->ks && Py_UNICODE_ISSPACE(u[k->ke - 1]))
+            k->ke--;
+        uint64_t h = 0xCBF29CE484222325ULL; /* FNV-1a over the code points */
+        for (Py_ssize_t q = k->ks; q < k->ke; q++)
+            h = (h ^ u[q]) * 0x100000001B3ULL;
+        k->hash = h;
+        Py_ssize_t klen = k->ke - k->ks;
+        dout[i * N_DOC_STATS + DS_KEY_LEN] = klen;
+        /* distinct title-word hashes of a line short enough to be compared with the title */
+        woff[i] = words.len;
+        nwords[i] = 0;
+        if (klen > 0 && klen <= ctx.title_max) {
+            Py_ssize_t pos = 0, ra, rb, start = words.len;
+            while (next_run(&ctx, u, pos, line->len, &ra, &rb)) {
+                if (vec_reserve(&words, 1) < 0) {
+                    failed = 1;
+                    break;
+                }
+                words.a[words.len++] = run_hash(u, ra, rb);
+                pos = rb;
+            }
+            Py_ssize_t cnt = words.len - start;
+            if (cnt > 1) {
+                sort_u64(words.a + start, cnt);
+                Py_ssize_t u = 1;
+                for (Py_ssize_t q = 1; q < cnt; q++)
+                    if (words.a[start + q] != words.a[start + u - 1])
+                        words.a[start + u++] = words.a[start + q];
+                words.len = start + u;
+            }
+            nwords[i] = words.len - start;
+        }
+        dout[i * N_DOC_STATS + DS_DISTINCT_WORDS] = nwords[i];
+    }
+    if (want_doc && !failed) {
+        Py_ssize_t a = 0;
+        for (Py_ssize_t d = 0; d < n_docs && !failed; d++) {
+            Py_ssize_t m = doc_lengths[d];
+            if (m && document_stats(v, keys, words.a, woff, nwords, a, m, ctx.title_max, dout) < 0)
+                failed = 1;
+            a += m;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (failed) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    result = PyLong_FromSsize_t(indptr[n]);
+done:
+    free(words.a);
+    free(u);
+    PyMem_Free(ha);
+    PyMem_Free(hb);
+    PyMem_Free(keys);
+    PyMem_Free(woff);
+    PyMem_Free(nwords);
+    release(&db);
+    release(&wb);
+    release(&pb);
+    release(&ib);
+    release(&ob);
+    drop_lines(v, n);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static PyMethodDef methods[] = {
+    {"line_stats", line_stats, METH_VARARGS, line_stats_doc},
+    {"text_stats", text_stats, METH_VARARGS, text_stats_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_ccore",
+    "Compiled per-character loops of boilerline's line features (optional; see features/_ccore.c).",
+    -1, methods,
+};
+
+static PyObject *names_tuple(const char **names, int n)
+{
+    PyObject *t = PyTuple_New(n);
+    if (!t)
+        return NULL;
+    for (int k = 0; k < n; k++) {
+        PyObject *s = PyUnicode_FromString(names[k]);
+        if (!s) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, k, s);
+    }
+    return t;
+}
+
+PyMODINIT_FUNC PyInit__ccore(void)
+{
+    init_crc_table();
+    if (!str_casefold) {
+        str_casefold = PyObject_GetAttrString((PyObject *)&PyUnicode_Type, "casefold");
+        if (!str_casefold)
+            return NULL;
+    }
+    PyObject *m = PyModule_Create(&module);
+    if (!m)
+        return NULL;
+    if (PyModule_AddObject(m, "STAT_NAMES", names_tuple(STAT_NAMES, N_STATS)) < 0
+        || PyModule_AddObject(m, "CLASS_NAMES", names_tuple(CLASS_NAMES, N_CLASSES)) < 0
+        || PyModule_AddObject(m, "DOC_STAT_NAMES", names_tuple(DOC_STAT_NAMES, N_DOC_STATS)) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
