@@ -19,6 +19,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 /* Character classes, in the order of lines._CLASS_NAMES (exported as CLASS_NAMES and
@@ -407,6 +408,20 @@ static inline uint32_t crc_ascii(uint32_t crc, const char *s)
     return crc;
 }
 
+/* The CRC state after each token prefix (set by init_crc_table). */
+static uint32_t CRC_WORD, CRC_P0, CRC_P1, CRC_PAIR, CRC_END, CRC_LINE, CRC_TRIGRAM;
+
+static void init_prefix_crcs(void)
+{
+    CRC_WORD = crc_ascii(0xFFFFFFFFu, PREFIX_WORD);
+    CRC_P0 = crc_ascii(0xFFFFFFFFu, PREFIX_P0);
+    CRC_P1 = crc_ascii(0xFFFFFFFFu, PREFIX_P1);
+    CRC_PAIR = crc_ascii(0xFFFFFFFFu, PREFIX_PAIR);
+    CRC_END = crc_ascii(0xFFFFFFFFu, PREFIX_END);
+    CRC_LINE = crc_ascii(0xFFFFFFFFu, PREFIX_LINE);
+    CRC_TRIGRAM = crc_ascii(0xFFFFFFFFu, PREFIX_TRIGRAM);
+}
+
 /* CRC of the UTF-8 bytes (surrogates as three bytes, like "surrogatepass") of code points
  * [a, b) of the case-folded line, ASCII digits read as "0" (DIGITS_RE.sub("0", ...)). */
 static inline uint32_t crc_span(uint32_t crc, const Py_UCS4 *u, Py_ssize_t a, Py_ssize_t b)
@@ -451,7 +466,6 @@ static inline int next_run(const text_ctx_t *ctx, const Py_UCS4 *u, Py_ssize_t p
 static Py_ssize_t line_tokens(const text_ctx_t *ctx, const Py_UCS4 *v, Py_ssize_t L, Py_ssize_t *ha,
                               Py_ssize_t *hb, int32_t *out)
 {
-    const uint32_t init = 0xFFFFFFFFu;
     Py_ssize_t nt = 0, nh = 0, pos = 0, ra, rb;
     Py_ssize_t H = L < ctx->head_chars ? L : ctx->head_chars;
 #define EMIT(crc) (out[nt++] = (int32_t)(((crc) ^ 0xFFFFFFFFu) & ctx->bucket_mask))
@@ -464,11 +478,11 @@ static Py_ssize_t line_tokens(const text_ctx_t *ctx, const Py_UCS4 *v, Py_ssize_
         nh++;
     }
     for (Py_ssize_t k = 0; k < nh; k++)
-        EMIT(crc_span(crc_ascii(init, PREFIX_WORD), v, ha[k], hb[k]));
+        EMIT(crc_span(CRC_WORD, v, ha[k], hb[k]));
     for (Py_ssize_t k = 0; k < nh && k < 2; k++)
-        EMIT(crc_span(crc_ascii(init, k ? PREFIX_P1 : PREFIX_P0), v, ha[k], hb[k]));
+        EMIT(crc_span(k ? CRC_P1 : CRC_P0, v, ha[k], hb[k]));
     if (nh >= 2) {
-        uint32_t c = crc_span(crc_ascii(init, PREFIX_PAIR), v, ha[0], hb[0]);
+        uint32_t c = crc_span(CRC_PAIR, v, ha[0], hb[0]);
         c = crc_byte(c, ' ');
         EMIT(crc_span(c, v, ha[1], hb[1]));
     }
@@ -483,12 +497,12 @@ static Py_ssize_t line_tokens(const text_ctx_t *ctx, const Py_UCS4 *v, Py_ssize_
         Py_ssize_t ea = eb - 1;
         while (ea > lo && ctx->word[v[ea - 1]])
             ea--;
-        EMIT(crc_span(crc_ascii(init, PREFIX_END), v, ea, eb));
+        EMIT(crc_span(CRC_END, v, ea, eb));
     }
 
     /* a short line whole: its words joined by single spaces */
     if (L <= ctx->whole_line_max) {
-        uint32_t c = crc_ascii(init, PREFIX_LINE);
+        uint32_t c = CRC_LINE;
         int any = 0;
         pos = 0;
         while (next_run(ctx, v, pos, L, &ra, &rb)) {
@@ -504,7 +518,7 @@ static Py_ssize_t line_tokens(const text_ctx_t *ctx, const Py_UCS4 *v, Py_ssize_
     /* character trigrams of the opening */
     Py_ssize_t O = L < ctx->trigram_chars ? L : ctx->trigram_chars;
     for (Py_ssize_t k = 0; k + 2 < O; k++)
-        EMIT(crc_span(crc_ascii(init, PREFIX_TRIGRAM), v, k, k + 3));
+        EMIT(crc_span(CRC_TRIGRAM, v, k, k + 3));
 #undef EMIT
     return nt;
 }
@@ -522,32 +536,6 @@ static inline uint64_t run_hash(const Py_UCS4 *u, Py_ssize_t a, Py_ssize_t b)
     h *= 0xC4CEB9FE1A85EC53ULL;
     h ^= h >> 33;
     return h >> (64 - RUN_HASH_BITS);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Lines have a handful of words: insertion sort below this many, qsort above. */
-#define SMALL_SORT 32
-
-static void sort_u64(uint64_t *a, Py_ssize_t n)
-{
-    if (n > SMALL_SORT) {
-        qsort(a, n, sizeof(uint64_t), cmp_u64);
-        return;
-    }
-    for (Py_ssize_t i = 1; i < n; i++) {
-        uint64_t x = a[i];
-        Py_ssize_t j = i;
-        while (j > 0 && a[j - 1] > x) {
-            a[j] = a[j - 1];
-            j--;
-        }
-        a[j] = x;
-    }
 }
 
 /* The case-folded line as UCS4 code points in ``*buf`` (grown as needed); -1 without memory. */
@@ -581,7 +569,7 @@ static int decode_line(const line_t *v, Py_UCS4 **buf, Py_ssize_t *cap)
     return 0;
 }
 
-/* A line's key (its case-folded text, stripped): [ks, ke) of v. */
+/* A line's key (its case-folded text, stripped): [ks, ke) of the line. */
 typedef struct {
     Py_ssize_t ks, ke;
     uint64_t hash;
@@ -598,108 +586,92 @@ static int key_equal(const line_t *va, const linekey_t *a, const line_t *vb, con
     return 1;
 }
 
-/* Is key ``needle`` a substring of key ``hay`` (str.__contains__)? */
-static int key_in(const line_t *vn, const linekey_t *needle, const line_t *vh, const linekey_t *hay)
+/* Is ``needle`` (m code points) a substring of ``hay`` (len), as str.__contains__? */
+static int ucs4_in(const Py_UCS4 *needle, Py_ssize_t m, const Py_UCS4 *hay, Py_ssize_t len)
 {
-    Py_ssize_t m = needle->ke - needle->ks, len = hay->ke - hay->ks;
     if (m == 0)
         return 1;
-    Py_UCS4 first = cp_at(vn, needle->ks);
-    for (Py_ssize_t s = 0; s + m <= len; s++) {
-        if (cp_at(vh, hay->ks + s) != first)
-            continue;
-        Py_ssize_t q = 1;
-        while (q < m && cp_at(vh, hay->ks + s + q) == cp_at(vn, needle->ks + q))
-            q++;
-        if (q == m)
+    for (Py_ssize_t s = 0; s + m <= len; s++)
+        if (hay[s] == needle[0] && memcmp(hay + s, needle, m * sizeof(Py_UCS4)) == 0)
             return 1;
-    }
     return 0;
 }
 
-/* Growable uint64 array (filled without the GIL: plain malloc). */
+/* The hash of a key, for the repetition table: multiply-xor over two code points at a time
+ * (half the dependent multiplications of one per code point); the second code point of each
+ * pair only reaches the high bits, which the final fold brings down to the table's slots. */
+static inline uint64_t key_hash(const Py_UCS4 *u, Py_ssize_t len)
+{
+    uint64_t h = 0xCBF29CE484222325ULL ^ (uint64_t)len;
+    Py_ssize_t k = 0;
+    for (; k + 2 <= len; k += 2) {
+        uint64_t x;
+        memcpy(&x, u + k, sizeof x);
+        h = (h ^ x) * 0x100000001B3ULL;
+    }
+    if (k < len)
+        h = (h ^ u[k]) * 0x100000001B3ULL;
+    h ^= h >> 32;
+    h *= 0xFF51AFD7ED558CCDULL;
+    return h ^ (h >> 29);
+}
+
+/* A set of title-word hashes (never 0 once tagged: see hset_add), emptied in O(1) by moving to
+ * a new generation.  Sized for the most words a title-comparable line can hold. */
 typedef struct {
-    uint64_t *a;
-    Py_ssize_t len, cap;
-} vec_t;
+    uint64_t *key;
+    uint32_t *gen;
+    size_t mask;
+    uint32_t now;
+} hset_t;
 
-static int vec_reserve(vec_t *v, Py_ssize_t extra)
+static int hset_init(hset_t *s, Py_ssize_t most)
 {
-    if (v->len + extra <= v->cap)
-        return 0;
-    Py_ssize_t cap = v->cap ? v->cap : 1024;
-    while (cap < v->len + extra)
+    size_t cap = 16;
+    while (cap < 2 * (size_t)most)
         cap *= 2;
-    uint64_t *a = realloc(v->a, cap * sizeof(uint64_t));
-    if (!a)
-        return -1;
-    v->a = a;
-    v->cap = cap;
-    return 0;
+    s->key = PyMem_Malloc(cap * sizeof(uint64_t));
+    s->gen = PyMem_Calloc(cap, sizeof(uint32_t));
+    s->mask = cap - 1;
+    s->now = 0;
+    return s->key && s->gen ? 0 : -1;
 }
 
-/* The document columns for lines [a, a + m).  ``words``/``woff``/``nwords``: each eligible
- * line's distinct title-word hashes, sorted.  Returns -1 when out of memory. */
-static int document_stats(const line_t *v, const linekey_t *keys, const uint64_t *words, const Py_ssize_t *woff,
-                          const int64_t *nwords, Py_ssize_t a, Py_ssize_t m, Py_ssize_t title_max,
-                          int64_t *out)
+static void hset_free(hset_t *s)
 {
-    /* repetition: an open-addressing table of the first line of each distinct key */
-    size_t cap = 16;
-    while (cap < 2 * (size_t)m)
-        cap *= 2;
-    Py_ssize_t *slot = malloc(cap * sizeof(Py_ssize_t));
-    Py_ssize_t *first = malloc(m * sizeof(Py_ssize_t));
-    int64_t *count = calloc(m, sizeof(int64_t));
-    if (!slot || !first || !count) {
-        free(slot);
-        free(first);
-        free(count);
-        return -1;
-    }
-    for (size_t s = 0; s < cap; s++)
-        slot[s] = -1;
-    for (Py_ssize_t i = 0; i < m; i++) {
-        const linekey_t *k = &keys[a + i];
-        size_t s = (size_t)k->hash & (cap - 1);
-        while (slot[s] >= 0 && !key_equal(&v[a + slot[s]], &keys[a + slot[s]], &v[a + i], k))
-            s = (s + 1) & (cap - 1);
-        if (slot[s] < 0)
-            slot[s] = i;
-        first[i] = slot[s];
-        count[slot[s]]++;
-        out[(a + i) * N_DOC_STATS + DS_REPEAT_LATER] = slot[s] < i;
-    }
-    for (Py_ssize_t i = 0; i < m; i++)
-        out[(a + i) * N_DOC_STATS + DS_REPEATS] = count[first[i]];
-    free(slot);
-    free(first);
-    free(count);
+    PyMem_Free(s->key);
+    PyMem_Free(s->gen);
+}
 
-    /* title words shared (sorted sets: a merge) and containment either way */
-    const linekey_t *tk = &keys[a];
-    Py_ssize_t tlen = tk->ke - tk->ks;
-    int64_t tw = nwords[a];
-    for (Py_ssize_t i = 0; i < m; i++) {
-        Py_ssize_t r = a + i;
-        const linekey_t *k = &keys[r];
-        Py_ssize_t klen = k->ke - k->ks;
-        int64_t shared = 0, contains = 0;
-        if (tw > 0 && klen > 0 && klen <= title_max) {
-            const uint64_t *x = words + woff[r], *y = words + woff[a];
-            int64_t p = 0, q = 0;
-            while (p < nwords[r] && q < tw) {
-                if (x[p] < y[q]) p++;
-                else if (x[p] > y[q]) q++;
-                else { shared++; p++; q++; }
-            }
-            if (klen <= tlen)
-                contains = key_in(&v[r], k, &v[a], tk);
-            if (!contains && i > 0 && klen >= tlen && klen < 2 * tlen)
-                contains = key_in(&v[a], tk, &v[r], k);
-        }
-        out[r * N_DOC_STATS + DS_TITLE_WORDS_SHARED] = shared;
-        out[r * N_DOC_STATS + DS_TITLE_CONTAINS] = contains;
+static void hset_clear(hset_t *s)
+{
+    if (++s->now == 0) { /* generations wrapped: really clear */
+        memset(s->gen, 0, (s->mask + 1) * sizeof(uint32_t));
+        s->now = 1;
+    }
+}
+
+/* Add ``h``; 1 if it was new. */
+static inline int hset_add(hset_t *s, uint64_t h)
+{
+    size_t i = (size_t)h & s->mask;
+    while (s->gen[i] == s->now) {
+        if (s->key[i] == h)
+            return 0;
+        i = (i + 1) & s->mask;
+    }
+    s->gen[i] = s->now;
+    s->key[i] = h;
+    return 1;
+}
+
+static inline int hset_has(const hset_t *s, uint64_t h)
+{
+    size_t i = (size_t)h & s->mask;
+    while (s->gen[i] == s->now) {
+        if (s->key[i] == h)
+            return 1;
+        i = (i + 1) & s->mask;
     }
     return 0;
 }
@@ -709,9 +681,10 @@ PyDoc_STRVAR(text_stats_doc,
 "Hashed tokens (CSR: ``indptr`` int64 n + 1, ``indices`` int32, room for the most tokens a\n"
 "line can have) and, when ``doc_out`` is not None, the DOC_STAT_NAMES columns (int64,\n"
 "n x len(DOC_STAT_NAMES)) of the case-folded lines.  ``doc_lengths``: int64 lines per\n"
-"document; ``word_table``: uint8, nonzero for \\w code points (0x110000 entries); ``params``:\n"
-"(head_words, head_chars, tail_chars, whole_line_max_chars, trigram_chars, max_word_chars,\n"
-"title_max_chars, n_buckets).  Returns the number of tokens.");
+"document, adding up to n (ignored without ``doc_out``); ``word_table``: uint8, nonzero for\n"
+"\\w code points (0x110000 entries); ``params``: (head_words, head_chars, tail_chars,\n"
+"whole_line_max_chars, trigram_chars, max_word_chars, title_max_chars, n_buckets).\n"
+"Returns the number of tokens.");
 
 static PyObject *text_stats(PyObject *self, PyObject *args)
 {
@@ -725,7 +698,8 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
                           &ctx.whole_line_max, &ctx.trigram_chars, &ctx.max_word, &ctx.title_max, &n_buckets))
         return NULL;
     if (ctx.head_words < 0 || ctx.head_chars < 0 || ctx.tail_chars < 0 || ctx.trigram_chars < 0
-        || ctx.max_word < 1 || n_buckets < 1 || (n_buckets & (n_buckets - 1)) || n_buckets > (1LL << 31)) {
+        || ctx.max_word < 1 || ctx.title_max < 0 || n_buckets < 1 || (n_buckets & (n_buckets - 1))
+        || n_buckets > (1LL << 31)) {
         PyErr_SetString(PyExc_ValueError, "text_stats: parameters out of range");
         return NULL;
     }
@@ -737,12 +711,11 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
     buf_t db = {0}, wb = {0}, pb = {0}, ib = {0}, ob = {0};
     line_t *v = NULL;
     linekey_t *keys = NULL;
-    Py_ssize_t *ha = NULL, *hb = NULL, *woff = NULL;
-    int64_t *nwords = NULL;
-    vec_t words = {0};
-    Py_UCS4 *u = NULL; /* the current line, case-folded */
-    Py_ssize_t u_cap = 0;
-    Py_ssize_t n = 0, n_docs = 0;
+    Py_ssize_t *ha = NULL, *hb = NULL, *slot = NULL, *first = NULL;
+    int64_t *count = NULL;
+    Py_UCS4 *u = NULL, *title = NULL; /* the current line and its document's title, case-folded */
+    Py_ssize_t u_cap = 0, n = 0, n_docs = 0, longest = 0;
+    hset_t line_words = {0}, title_words = {0};
     PyObject *result = NULL;
     int failed = 0;
 
@@ -756,8 +729,10 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
         || (want_doc && get_buffer(doc_obj, &ob, 8, n * N_DOC_STATS, 1, "doc_out") < 0))
         goto done;
     ctx.word = wb.view.buf;
-    const int64_t *doc_lengths = db.view.buf;
-    n_docs = db.view.len / 8;
+    /* without document columns the batch is one pseudo-document */
+    int64_t one_doc = n;
+    const int64_t *doc_lengths = want_doc ? db.view.buf : &one_doc;
+    n_docs = want_doc ? db.view.len / 8 : 1;
     Py_ssize_t total = 0;
     for (Py_ssize_t d = 0; d < n_docs; d++) {
         if (doc_lengths[d] < 0) {
@@ -765,97 +740,138 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
             goto done;
         }
         total += doc_lengths[d];
+        if (doc_lengths[d] > longest)
+            longest = doc_lengths[d];
     }
-    if (want_doc && total != n) {
+    if (total != n) {
         PyErr_Format(PyExc_ValueError, "doc_lengths add up to %zd, not to the %zd lines given", total, n);
         goto done;
     }
+    size_t rep_cap = 16; /* the repetition table: open addressing over the document's lines */
+    while (rep_cap < 2 * (size_t)longest)
+        rep_cap *= 2;
+    /* a title-comparable key holds at most (title_max + 1) / 2 words */
+    Py_ssize_t most_words = ctx.title_max / 2 + 1;
     ha = PyMem_Malloc((ctx.head_words + 1) * sizeof(Py_ssize_t));
     hb = PyMem_Malloc((ctx.head_words + 1) * sizeof(Py_ssize_t));
-    keys = PyMem_Malloc((n + 1) * sizeof(linekey_t));
-    woff = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
-    nwords = PyMem_Malloc((n + 1) * sizeof(int64_t));
-    if (!ha || !hb || !keys || !woff || !nwords) {
-        PyErr_NoMemory();
-        goto done;
+    if (!ha || !hb)
+        goto nomem;
+    if (want_doc) {
+        keys = PyMem_Malloc((longest + 1) * sizeof(linekey_t));
+        slot = PyMem_Malloc(rep_cap * sizeof(Py_ssize_t));
+        first = PyMem_Malloc((longest + 1) * sizeof(Py_ssize_t));
+        count = PyMem_Malloc((longest + 1) * sizeof(int64_t));
+        title = PyMem_Malloc((ctx.title_max + 1) * sizeof(Py_UCS4));
+        if (!keys || !slot || !first || !count || !title || hset_init(&line_words, most_words) < 0
+            || hset_init(&title_words, most_words) < 0)
+            goto nomem;
     }
 
     int64_t *indptr = pb.view.buf, *dout = want_doc ? ob.view.buf : NULL;
     int32_t *indices = ib.view.buf;
     Py_BEGIN_ALLOW_THREADS
     indptr[0] = 0;
-    for (Py_ssize_t i = 0; i < n && !failed; i++) {
-        const line_t *line = &v[i];
-        if (decode_line(line, &u, &u_cap) < 0) {
-            failed = 1;
-            break;
+    Py_ssize_t a = 0;
+    for (Py_ssize_t d = 0; d < n_docs && !failed; d++) {
+        Py_ssize_t m = doc_lengths[d], tlen = 0;
+        int64_t tw = 0; /* the title's distinct words (0: titles are not compared) */
+        size_t cap = 16; /* this document's part of the repetition table */
+        while (cap < 2 * (size_t)m)
+            cap *= 2;
+        if (want_doc) {
+            for (size_t s = 0; s < cap; s++)
+                slot[s] = -1;
+            hset_clear(&title_words);
         }
-        indptr[i + 1] = indptr[i] + line_tokens(&ctx, u, line->len, ha, hb, indices + indptr[i]);
-        if (!want_doc)
-            continue;
-        /* the key: str.strip() of the case-folded line, hashed for the repetition table */
-        linekey_t *k = &keys[i];
-        k->ks = 0;
-        k->ke = line->len;
-        while (k->ks < k->ke && Py_UNICODE_ISSPACE(u[k->ks]))
-            k->ks++;
-        while (k->ke > k->ks && Py_UNICODE_ISSPACE(u[k->ke - 1]))
-            k->ke--;
-        uint64_t h = 0xCBF29CE484222325ULL; /* FNV-1a over the code points */
-        for (Py_ssize_t q = k->ks; q < k->ke; q++)
-            h = (h ^ u[q]) * 0x100000001B3ULL;
-        k->hash = h;
-        Py_ssize_t klen = k->ke - k->ks;
-        dout[i * N_DOC_STATS + DS_KEY_LEN] = klen;
-        /* distinct title-word hashes of a line short enough to be compared with the title */
-        woff[i] = words.len;
-        nwords[i] = 0;
-        if (klen > 0 && klen <= ctx.title_max) {
-            Py_ssize_t pos = 0, ra, rb, start = words.len;
-            while (next_run(&ctx, u, pos, line->len, &ra, &rb)) {
-                if (vec_reserve(&words, 1) < 0) {
-                    failed = 1;
-                    break;
-                }
-                words.a[words.len++] = run_hash(u, ra, rb);
-                pos = rb;
-            }
-            Py_ssize_t cnt = words.len - start;
-            if (cnt > 1) {
-                sort_u64(words.a + start, cnt);
-                Py_ssize_t u = 1;
-                for (Py_ssize_t q = 1; q < cnt; q++)
-                    if (words.a[start + q] != words.a[start + u - 1])
-                        words.a[start + u++] = words.a[start + q];
-                words.len = start + u;
-            }
-            nwords[i] = words.len - start;
-        }
-        dout[i * N_DOC_STATS + DS_DISTINCT_WORDS] = nwords[i];
-    }
-    if (want_doc && !failed) {
-        Py_ssize_t a = 0;
-        for (Py_ssize_t d = 0; d < n_docs && !failed; d++) {
-            Py_ssize_t m = doc_lengths[d];
-            if (m && document_stats(v, keys, words.a, woff, nwords, a, m, ctx.title_max, dout) < 0)
+        for (Py_ssize_t i = 0; i < m; i++) {
+            Py_ssize_t r = a + i;
+            const line_t *line = &v[r];
+            if (decode_line(line, &u, &u_cap) < 0) {
                 failed = 1;
-            a += m;
+                break;
+            }
+            indptr[r + 1] = indptr[r] + line_tokens(&ctx, u, line->len, ha, hb, indices + indptr[r]);
+            if (!want_doc)
+                continue;
+            int64_t *out = dout + r * N_DOC_STATS;
+
+            /* the key: str.strip() of the case-folded line; repeats of it in the document */
+            linekey_t *k = &keys[i];
+            k->ks = 0;
+            k->ke = line->len;
+            while (k->ks < k->ke && Py_UNICODE_ISSPACE(u[k->ks]))
+                k->ks++;
+            while (k->ke > k->ks && Py_UNICODE_ISSPACE(u[k->ke - 1]))
+                k->ke--;
+            Py_ssize_t klen = k->ke - k->ks;
+            k->hash = key_hash(u + k->ks, klen);
+            size_t s = (size_t)k->hash & (cap - 1);
+            while (slot[s] >= 0 && !key_equal(&v[a + slot[s]], &keys[slot[s]], line, k))
+                s = (s + 1) & (cap - 1);
+            if (slot[s] < 0) {
+                slot[s] = i;
+                count[i] = 0;
+            }
+            first[i] = slot[s];
+            count[slot[s]]++;
+            out[DS_KEY_LEN] = klen;
+            out[DS_REPEAT_LATER] = slot[s] < i;
+
+            /* title words: distinct 40-bit hashes, and those the title holds too */
+            int64_t distinct = 0, shared = 0, contains = 0;
+            if (klen > 0 && klen <= ctx.title_max) {
+                hset_t *set = i == 0 ? &title_words : &line_words;
+                if (i > 0)
+                    hset_clear(&line_words);
+                Py_ssize_t pos = k->ks, ra, rb;
+                while (next_run(&ctx, u, pos, k->ke, &ra, &rb)) {
+                    uint64_t h = run_hash(u, ra, rb);
+                    if (hset_add(set, h)) {
+                        distinct++;
+                        shared += i > 0 && tw > 0 && hset_has(&title_words, h);
+                    }
+                    pos = rb;
+                }
+                if (i == 0) {
+                    tw = shared = distinct;
+                    tlen = klen;
+                    memcpy(title, u + k->ks, klen * sizeof(Py_UCS4));
+                }
+                /* containment either way, as lines._document_blocks tests it */
+                if (tw > 0) {
+                    if (klen <= tlen)
+                        contains = ucs4_in(u + k->ks, klen, title, tlen);
+                    if (!contains && i > 0 && klen >= tlen && klen < 2 * tlen)
+                        contains = ucs4_in(title, tlen, u + k->ks, klen);
+                }
+            }
+            out[DS_DISTINCT_WORDS] = distinct;
+            out[DS_TITLE_WORDS_SHARED] = shared;
+            out[DS_TITLE_CONTAINS] = contains;
         }
+        if (want_doc)
+            for (Py_ssize_t i = 0; i < m; i++)
+                dout[(a + i) * N_DOC_STATS + DS_REPEATS] = count[first[i]];
+        a += m;
     }
     Py_END_ALLOW_THREADS
-    if (failed) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    if (failed)
+        goto nomem;
     result = PyLong_FromSsize_t(indptr[n]);
+    goto done;
+nomem:
+    PyErr_NoMemory();
 done:
-    free(words.a);
     free(u);
     PyMem_Free(ha);
     PyMem_Free(hb);
     PyMem_Free(keys);
-    PyMem_Free(woff);
-    PyMem_Free(nwords);
+    PyMem_Free(slot);
+    PyMem_Free(first);
+    PyMem_Free(count);
+    PyMem_Free(title);
+    hset_free(&line_words);
+    hset_free(&title_words);
     release(&db);
     release(&wb);
     release(&pb);
@@ -865,11 +881,187 @@ done:
     return result;
 }
 
+
+/* How many tokens ahead add_token_rows fetches weight rows, and the cache line it assumes. */
+#define PREFETCH_TOKENS 4
+#define CACHE_LINE 64
+
+/* ---------------------------------------------------------------------------------------- */
+/* Two loops of the classifier: the hashed-token rows of the first stage's hidden layer, and
+ * the running summaries of the second stage's input.                                        */
+
+PyDoc_STRVAR(add_token_rows_doc,
+"add_token_rows(indptr, indices, weights, n, h, out)\n--\n\n"
+"``out[i] += sum of weights[indices[t]] * w_i`` over line i's tokens t, w_i = 1 / sqrt(tokens of\n"
+"line i) as a float32: the product of tokens.weighted_token_matrix with ``weights`` (float32,\n"
+"n_buckets x h), summed in the order SciPy's CSR kernel uses.  ``indptr``: int64 n + 1;\n"
+"``indices``: int32; ``out``: float32, n x h.");
+
+static PyObject *add_token_rows(PyObject *self, PyObject *args)
+{
+    PyObject *indptr_obj, *indices_obj, *w_obj, *out_obj;
+    Py_ssize_t n, h;
+    if (!PyArg_ParseTuple(args, "OOOnnO:add_token_rows", &indptr_obj, &indices_obj, &w_obj, &n, &h, &out_obj))
+        return NULL;
+    buf_t pb = {0}, ib = {0}, wb = {0}, ob = {0};
+    PyObject *result = NULL;
+    float *restrict row = NULL;
+    if (n < 0 || h < 1) {
+        PyErr_SetString(PyExc_ValueError, "add_token_rows: bad shape");
+        return NULL;
+    }
+    if (get_buffer(indptr_obj, &pb, 8, n + 1, 0, "indptr") < 0
+        || get_buffer(indices_obj, &ib, 4, 0, 0, "indices") < 0
+        || get_buffer(w_obj, &wb, 4, h, 0, "weights") < 0
+        || get_buffer(out_obj, &ob, 4, n * h, 1, "out") < 0)
+        goto done;
+    const int64_t *indptr = pb.view.buf;
+    const int32_t *indices = ib.view.buf;
+    const float *W = wb.view.buf;
+    float *out = ob.view.buf;
+    Py_ssize_t n_idx = ib.view.len / 4, n_rows = wb.view.len / 4 / h;
+    /* check everything before the loop, which then needs no bounds checks */
+    if (indptr[0] != 0 || indptr[n] > n_idx) {
+        PyErr_SetString(PyExc_ValueError, "add_token_rows: indptr does not fit indices");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (indptr[i + 1] < indptr[i]) {
+            PyErr_SetString(PyExc_ValueError, "add_token_rows: indptr decreases");
+            goto done;
+        }
+    for (Py_ssize_t t = 0; t < indptr[n]; t++)
+        if (indices[t] < 0 || indices[t] >= n_rows) {
+            PyErr_SetString(PyExc_ValueError, "add_token_rows: a bucket index out of range");
+            goto done;
+        }
+    Py_ssize_t n_tok = indptr[n];
+    row = PyMem_Malloc(h * sizeof(float));
+    if (!row) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t a = indptr[i], b = indptr[i + 1];
+        if (a == b)
+            continue;
+        /* as weighted_token_matrix: 1 / sqrt in double, then float32 */
+        float w = (float)(1.0 / sqrt((double)(b - a)));
+        /* the line's sum first, then added to out (SciPy computes the product, then +=) */
+        for (Py_ssize_t j = 0; j < h; j++)
+            row[j] = 0.0f;
+        for (Py_ssize_t t = a; t < b; t++) {
+            const float *restrict x = W + (Py_ssize_t)indices[t] * h;
+            if (t + PREFETCH_TOKENS < n_tok) {
+                /* the rows are scattered over the table (8 MiB for the shipped model):
+                 * fetching a later token's row while this one is summed hides the misses */
+                const char *next = (const char *)(W + (Py_ssize_t)indices[t + PREFETCH_TOKENS] * h);
+                for (Py_ssize_t q = 0; q < h * (Py_ssize_t)sizeof(float); q += CACHE_LINE)
+                    __builtin_prefetch(next + q);
+            }
+            for (Py_ssize_t j = 0; j < h; j++)
+                row[j] += w * x[j];
+        }
+        float *y = out + i * h;
+        for (Py_ssize_t j = 0; j < h; j++)
+            y[j] += row[j];
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_Free(row);
+    release(&pb);
+    release(&ib);
+    release(&wb);
+    release(&ob);
+    return result;
+}
+
+PyDoc_STRVAR(running_sums_doc,
+"running_sums(P, n, k, doc_lengths, decay, out)\n--\n\n"
+"Per document, ``acc[i] = P[i] + decay * acc[i - 1]`` forwards and backwards (in double);\n"
+"``out[i, :k]`` is (1 - decay) * acc of the line before i, ``out[i, k:]`` that of the line\n"
+"after it (0 at the document's edges), as float32.  ``P``: float32 n x k; ``out``: float32\n"
+"n x 2k; ``doc_lengths``: int64, adding up to n.");
+
+static PyObject *running_sums(PyObject *self, PyObject *args)
+{
+    PyObject *p_obj, *dl_obj, *out_obj;
+    Py_ssize_t n, k;
+    double decay;
+    if (!PyArg_ParseTuple(args, "OnnOdO:running_sums", &p_obj, &n, &k, &dl_obj, &decay, &out_obj))
+        return NULL;
+    buf_t pb = {0}, db = {0}, ob = {0};
+    PyObject *result = NULL;
+    double *acc = NULL;
+    if (n < 0 || k < 1) {
+        PyErr_SetString(PyExc_ValueError, "running_sums: bad shape");
+        return NULL;
+    }
+    if (get_buffer(p_obj, &pb, 4, n * k, 0, "P") < 0 || get_buffer(dl_obj, &db, 8, 0, 0, "doc_lengths") < 0
+        || get_buffer(out_obj, &ob, 4, n * 2 * k, 1, "out") < 0)
+        goto done;
+    const float *P = pb.view.buf;
+    const int64_t *lengths = db.view.buf;
+    Py_ssize_t n_docs = db.view.len / 8, total = 0;
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        if (lengths[d] < 0)
+            break;
+        total += lengths[d];
+    }
+    if (total != n) {
+        PyErr_Format(PyExc_ValueError, "doc_lengths add up to %zd, not to the %zd rows given", total, n);
+        goto done;
+    }
+    acc = PyMem_Malloc(k * sizeof(double));
+    if (!acc) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    float *out = ob.view.buf;
+    double scale = 1.0 - decay;
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t a = 0;
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        Py_ssize_t b = a + lengths[d];
+        for (Py_ssize_t j = 0; j < k; j++)
+            acc[j] = 0.0;
+        for (Py_ssize_t i = a; i < b; i++) { /* before: the lines above i */
+            for (Py_ssize_t j = 0; j < k; j++) {
+                out[i * 2 * k + j] = (float)(scale * acc[j]);
+                acc[j] = P[i * k + j] + decay * acc[j];
+            }
+        }
+        for (Py_ssize_t j = 0; j < k; j++)
+            acc[j] = 0.0;
+        for (Py_ssize_t i = b - 1; i >= a; i--) { /* after: the lines below i */
+            for (Py_ssize_t j = 0; j < k; j++) {
+                out[i * 2 * k + k + j] = (float)(scale * acc[j]);
+                acc[j] = P[i * k + j] + decay * acc[j];
+            }
+        }
+        a = b;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_Free(acc);
+    release(&pb);
+    release(&db);
+    release(&ob);
+    return result;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
     {"line_stats", line_stats, METH_VARARGS, line_stats_doc},
     {"text_stats", text_stats, METH_VARARGS, text_stats_doc},
+    {"add_token_rows", add_token_rows, METH_VARARGS, add_token_rows_doc},
+    {"running_sums", running_sums, METH_VARARGS, running_sums_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -898,6 +1090,7 @@ static PyObject *names_tuple(const char **names, int n)
 PyMODINIT_FUNC PyInit__ccore(void)
 {
     init_crc_table();
+    init_prefix_crcs();
     if (!str_casefold) {
         str_casefold = PyObject_GetAttrString((PyObject *)&PyUnicode_Type, "casefold");
         if (!str_casefold)

@@ -23,7 +23,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from boilerline.features import extract_features, running_summaries, weighted_token_matrix
+from boilerline.features import _backend, extract_features, running_summaries, weighted_token_matrix
 
 #: Documents longer than this many non-blank lines are labelled in windows of this size,
 #: which bounds memory; features near a window edge see less context.
@@ -246,8 +246,13 @@ class LineClassifier:
         if len(indices):
             # Each line's hashed tokens, weighted 1/sqrt(count), times the hashed-token weights:
             # a sparse (n_lines x N_BUCKETS) @ dense product.  SciPy's CSR kernel does it without
-            # materialising a row of weights per token (that gather was the costliest step).
-            h += weighted_token_matrix(indptr, indices) @ a["s1_W0h"]
+            # materialising a row of weights per token (that gather was the costliest step); the
+            # compiled loop does the same sums without building the SciPy matrix first.
+            core = _backend.CORE
+            if core is not None and h.dtype == np.float32 and h.flags.c_contiguous:
+                core.add_token_rows(indptr, indices, a["s1_W0h"], h.shape[0], h.shape[1], h)
+            else:
+                h += weighted_token_matrix(indptr, indices) @ a["s1_W0h"]
         h += a["s1_b0"]
         return _softmax(_relu(h) @ a["s1_W1"] + a["s1_b1"])
 

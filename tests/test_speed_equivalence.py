@@ -128,7 +128,7 @@ def _stage1_reference(a, dense, indptr, indices):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def test_stage1_equals_per_line_sum(docs):
+def test_stage1_equals_per_line_sum(docs, backend):
     lines, lengths = _flat(docs)
     lines = [x.strip() for x in lines]
     batch = extract_features(lines, lengths)
@@ -160,7 +160,7 @@ def _running_summaries_reference(P, doc_lengths, decay=0.7):
 
 
 @pytest.mark.parametrize("doc_lengths", [[1], [5], [3, 0, 1, 70], [1, 1, 1], [300, 2, 33, 1]])
-def test_running_summaries_equal_the_loop(doc_lengths):
+def test_running_summaries_equal_the_loop(doc_lengths, backend):
     from boilerline.features import running_summaries
 
     rng = np.random.default_rng(len(doc_lengths))
@@ -171,7 +171,7 @@ def test_running_summaries_equal_the_loop(doc_lengths):
     np.testing.assert_allclose(got, _running_summaries_reference(P, doc_lengths), rtol=1e-5, atol=1e-7)
 
 
-def test_stage2_inputs_equal_the_stacked_blocks():
+def test_stage2_inputs_equal_the_stacked_blocks(backend):
     from boilerline.features import running_summaries, shift_within_documents
     from boilerline.model.classifier import STAGE2_OFFSETS, stage2_inputs
 
@@ -526,3 +526,31 @@ def test_environment_variable_selects_the_numpy_loops(value, pure):
     out = subprocess.run([sys.executable, "-c", "import boilerline.features as f; print(f.BACKEND)"],
                          env=env, capture_output=True, text=True, check=True).stdout.strip()
     assert out == ("c" if built and not pure else "numpy")
+
+
+@pytest.mark.parametrize("doc_lengths", [[1], [5], [3, 0, 1, 70], [1, 1, 1], [300, 2, 33, 1], [2000]])
+def test_compiled_running_summaries_equal_numpy(doc_lengths, monkeypatch):
+    from boilerline.features import running_summaries
+
+    rng = np.random.default_rng(sum(doc_lengths))
+    P = rng.dirichlet(np.ones(8), size=sum(doc_lengths)).astype(np.float32)
+    (got, names), (want, want_names) = _both(monkeypatch, lambda: running_summaries(P, list("abcdefgh"), doc_lengths))
+    assert names == want_names and got.dtype == want.dtype == np.float32
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    out = np.full((len(P), 16), np.nan, dtype=np.float32)
+    monkeypatch.setattr(_backend, "CORE", _compiled_or_skip())
+    assert running_summaries(P, list("abcdefgh"), doc_lengths, out=out)[0] is out
+    np.testing.assert_array_equal(out, got)
+
+
+def test_compiled_stage1_token_rows_equal_scipy(docs, monkeypatch):
+    lines, lengths = _flat(docs)
+    batch = extract_features(lines, lengths)
+    clf = _random_classifier(batch.dense.shape[1], 32)
+    dense = (batch.dense - clf._a["s1_mean"]) / clf._a["s1_scale"]
+    got, want = _both(monkeypatch, lambda: clf._stage1(dense.copy(), batch.indptr, batch.indices))
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    core = _compiled_or_skip()
+    with pytest.raises(ValueError, match="out of range"):
+        core.add_token_rows(np.array([0, 1]), np.array([1 << 15], dtype=np.int32), clf._a["s1_W0h"], 1,
+                            clf._a["s1_W0h"].shape[1], np.zeros((1, clf._a["s1_W0h"].shape[1]), np.float32))
