@@ -111,6 +111,8 @@ typedef struct {
     Py_ssize_t len;
     int kind;
     int lower_ascii; /* an ASCII line read case-folded: A-Z as a-z (what str.casefold does) */
+    int in_buffer;   /* case-folded into take_lines' buffer, from code point ``at`` on */
+    Py_ssize_t at;
     PyObject *ref;
 } line_t;
 
@@ -126,18 +128,92 @@ static void drop_lines(line_t *v, Py_ssize_t n)
     PyMem_Free(v);
 }
 
-/* Views of the items of ``lines`` (each must be a str); case-folded when ``fold``. */
-static line_t *take_lines(PyObject *lines, Py_ssize_t *n_out, int fold)
+/* Case folding of single code points, looked up in str.casefold the first time each code point
+ * is seen (so it is CPython's own folding, for the running version's Unicode data), then
+ * kept: str.casefold itself took a quarter of the text pass.  Entries hold the folded code
+ * point + 1 (0: not looked up yet), or FOLD_EXPANDS for the few that fold to several code
+ * points (ß -> ss): lines holding one go through str.casefold whole.  Only read and written
+ * with the GIL held; calloc'd on first use (the pages of unused ranges are never touched). */
+static uint32_t *fold_cache;
+#define FOLD_EXPANDS 0xFFFFFFFFu
+
+static int fold_lookup(Py_UCS4 c, uint32_t *out)
+{
+    uint32_t f = fold_cache[c];
+    if (!f) {
+        PyObject *ch = PyUnicode_FromOrdinal(c);
+        if (!ch)
+            return -1;
+        PyObject *r = PyObject_CallOneArg(str_casefold, ch);
+        Py_DECREF(ch);
+        if (!r)
+            return -1;
+        f = PyUnicode_GET_LENGTH(r) == 1 ? PyUnicode_ReadChar(r, 0) + 1 : FOLD_EXPANDS;
+        Py_DECREF(r);
+        fold_cache[c] = f;
+    }
+    *out = f;
+    return 0;
+}
+
+/* Fold ``s`` (not ASCII) into ``*buf`` from ``*used`` on; 1 if a code point expands (nothing
+ * is kept then), 0 when folded, -1 on error. */
+static int fold_line(PyObject *s, Py_UCS4 **buf, Py_ssize_t *used, Py_ssize_t *cap)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+    if (*used + len > *cap) {
+        Py_ssize_t want = *cap ? 2 * *cap : 4096;
+        while (want < *used + len)
+            want *= 2;
+        Py_UCS4 *b = PyMem_Realloc(*buf, want * sizeof(Py_UCS4));
+        if (!b) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *buf = b;
+        *cap = want;
+    }
+    const void *data = PyUnicode_DATA(s);
+    int kind = PyUnicode_KIND(s);
+    Py_UCS4 *out = *buf + *used;
+    for (Py_ssize_t k = 0; k < len; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (c < 0x80) {
+            out[k] = c - 'A' < 26u ? c + ('a' - 'A') : c;
+            continue;
+        }
+        uint32_t f;
+        if (fold_lookup(c, &f) < 0)
+            return -1;
+        if (f == FOLD_EXPANDS)
+            return 1;
+        out[k] = f - 1;
+    }
+    *used += len;
+    return 0;
+}
+
+/* Views of the items of ``lines`` (each must be a str); case-folded when ``fold``, in which
+ * case ``*folded`` receives the buffer the folded lines point into (the caller frees it). */
+static line_t *take_lines(PyObject *lines, Py_ssize_t *n_out, int fold, Py_UCS4 **folded)
 {
     PyObject *seq = PySequence_Fast(lines, "lines must be a sequence of str");
     if (!seq)
         return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), used = 0, cap = 0;
+    Py_UCS4 *buf = NULL;
     line_t *v = PyMem_Calloc(n ? n : 1, sizeof(line_t));
     if (!v) {
         Py_DECREF(seq);
         PyErr_NoMemory();
         return NULL;
+    }
+    if (fold && !fold_cache) {
+        fold_cache = calloc(N_CODEPOINTS, sizeof(uint32_t));
+        if (!fold_cache) {
+            PyErr_NoMemory();
+            goto fail;
+        }
     }
     PyObject **items = PySequence_Fast_ITEMS(seq);
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -150,31 +226,54 @@ static line_t *take_lines(PyObject *lines, Py_ssize_t *n_out, int fold)
         if (PyUnicode_READY(s) < 0)
             goto fail;
 #endif
-        if (fold && !PyUnicode_IS_ASCII(s)) {
-            /* Full case folding (ß -> ss, ﬃ -> ffi) is CPython's own str.casefold. */
-            s = PyObject_CallOneArg(str_casefold, s);
-            if (!s)
-                goto fail;
-#if PY_VERSION_HEX < 0x030C0000
-            if (PyUnicode_READY(s) < 0) {
-                Py_DECREF(s);
-                goto fail;
-            }
-#endif
-            v[i].ref = s;
-        } else {
-            Py_INCREF(s);
-            v[i].ref = s;
-            v[i].lower_ascii = fold;
-        }
+        Py_INCREF(s);
+        v[i].ref = s;
         v[i].data = PyUnicode_DATA(s);
         v[i].len = PyUnicode_GET_LENGTH(s);
         v[i].kind = PyUnicode_KIND(s);
+        if (!fold)
+            continue;
+        if (PyUnicode_IS_ASCII(s)) {
+            v[i].lower_ascii = 1;
+            continue;
+        }
+        Py_ssize_t at = used;
+        int r = fold_line(s, &buf, &used, &cap);
+        if (r < 0)
+            goto fail;
+        if (r == 0) { /* points into buf once it stops moving (below) */
+            v[i].at = at;
+            v[i].kind = PyUnicode_4BYTE_KIND;
+            v[i].in_buffer = 1;
+            continue;
+        }
+        /* a code point folds to several: CPython's str.casefold for the whole line */
+        PyObject *f = PyObject_CallOneArg(str_casefold, s);
+        if (!f)
+            goto fail;
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(f) < 0) {
+            Py_DECREF(f);
+            goto fail;
+        }
+#endif
+        Py_SETREF(v[i].ref, f);
+        v[i].data = PyUnicode_DATA(f);
+        v[i].len = PyUnicode_GET_LENGTH(f);
+        v[i].kind = PyUnicode_KIND(f);
     }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (v[i].in_buffer)
+            v[i].data = buf + v[i].at;
     Py_DECREF(seq);
     *n_out = n;
+    if (folded)
+        *folded = buf;
+    else
+        PyMem_Free(buf);
     return v;
 fail:
+    PyMem_Free(buf);
     drop_lines(v, n);
     Py_DECREF(seq);
     return NULL;
@@ -299,7 +398,7 @@ static PyObject *line_stats(PyObject *self, PyObject *args)
     Py_ssize_t n = 0;
     PyObject *result = NULL, *tseq = NULL;
 
-    v = take_lines(lines, &n, 0);
+    v = take_lines(lines, &n, 0, NULL);
     if (!v)
         goto done;
     if (get_buffer(cls_obj, &cb, 1, N_CODEPOINTS, 0, "class_table") < 0
@@ -714,12 +813,13 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
     Py_ssize_t *ha = NULL, *hb = NULL, *slot = NULL, *first = NULL;
     int64_t *count = NULL;
     Py_UCS4 *u = NULL, *title = NULL; /* the current line and its document's title, case-folded */
+    Py_UCS4 *folded = NULL;           /* the case-folded non-ASCII lines */
     Py_ssize_t u_cap = 0, n = 0, n_docs = 0, longest = 0;
     hset_t line_words = {0}, title_words = {0};
     PyObject *result = NULL;
     int failed = 0;
 
-    v = take_lines(lines, &n, 1);
+    v = take_lines(lines, &n, 1, &folded);
     if (!v)
         goto done;
     if (get_buffer(dl_obj, &db, 8, 0, 0, "doc_lengths") < 0
@@ -872,12 +972,13 @@ done:
     PyMem_Free(title);
     hset_free(&line_words);
     hset_free(&title_words);
+    drop_lines(v, n);
+    PyMem_Free(folded);
     release(&db);
     release(&wb);
     release(&pb);
     release(&ib);
     release(&ob);
-    drop_lines(v, n);
     return result;
 }
 

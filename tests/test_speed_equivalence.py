@@ -554,3 +554,20 @@ def test_compiled_stage1_token_rows_equal_scipy(docs, monkeypatch):
     with pytest.raises(ValueError, match="out of range"):
         core.add_token_rows(np.array([0, 1]), np.array([1 << 15], dtype=np.int32), clf._a["s1_W0h"], 1,
                             clf._a["s1_W0h"].shape[1], np.zeros((1, clf._a["s1_W0h"].shape[1]), np.float32))
+
+
+def test_compiled_case_folding_of_every_code_point(monkeypatch):
+    """The compiled loops fold each code point as str.casefold does.
+
+    Every code point three times makes a trigram token of its folded text; the code points
+    that casefold changes also go through all features (keys and title words are folded).
+    """
+    cps = [c for c in range(0x110000) if c != 10]  # "\n" would send numpy to the definition
+    got, want = _both(monkeypatch, lambda: token_hashes([chr(c) * 3 for c in cps]))
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    changed = [chr(c) for c in cps if chr(c).casefold() != chr(c)]
+    assert len(changed) > 1000
+    lines = ["Title " + "".join(changed[:50])] + [c * 3 + " a" + c for c in changed] + changed
+    got, want = _both(monkeypatch, lambda: extract_features(lines, [len(lines)]))
+    _assert_same_features(got, want)
