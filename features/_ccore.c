@@ -296,7 +296,9 @@ typedef struct {
     const int8_t *cls;          /* N_CODEPOINTS entries, each in [0, N_CLASSES) */
     const uint8_t *sep;         /* sep_len entries */
     Py_ssize_t sep_len;
-    uint64_t first_mask[256];   /* bit k: trigger k starts with this code point */
+    /* the triggers starting with each code point below 256 (the few a character can start) */
+    uint8_t first_count[256];
+    uint8_t first_index[256][MAX_TRIGGERS];
     Py_UCS4 *trig;              /* the trigger sequences, concatenated */
     Py_ssize_t trig_off[MAX_TRIGGERS + 1];
     int n_trig;
@@ -309,8 +311,7 @@ static inline int is_date_sep(Py_UCS4 c) { return c - 45u < 3u || c == 58; }
 static inline void line_stats_kind(const stat_ctx_t *ctx, const void *data, int kind,
                                    Py_ssize_t len, int64_t *out)
 {
-    /* indexed by the table's byte, so that a bad table cannot write out of bounds */
-    int64_t counts[256] = {0};
+    int64_t counts[N_CLASSES] = {0};
     int64_t words = 0, caps = 0, seps = 0, dates = 0;
     uint64_t trig = 0;
     int prev_cls = CLS_SPACE; /* what the "\n" before each line in the numpy version is */
@@ -319,7 +320,7 @@ static inline void line_stats_kind(const stat_ctx_t *ctx, const void *data, int 
     int run_joined = 0;
     for (Py_ssize_t j = 0; j < len; j++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, j);
-        int cls = (uint8_t)ctx->cls[c];
+        int cls = ctx->cls[c] & (N_CLASSES - 1); /* a bad table cannot index out of bounds */
         counts[cls]++;
         words += cls <= CLS_DIGIT && prev_cls > CLS_DIGIT;
         caps += cls == CLS_UPPER && prev_cls > CLS_LETTER_OTHER;
@@ -340,10 +341,10 @@ static inline void line_stats_kind(const stat_ctx_t *ctx, const void *data, int 
             run_joined = 0;
         }
 
-        if (c < 256 && ctx->first_mask[c]) {
-            uint64_t m = ctx->first_mask[c] & ~trig;
-            for (int k = 0; m >> k; k++) {
-                if (!((m >> k) & 1))
+        if (c < 256 && ctx->first_count[c]) {
+            for (int q0 = 0; q0 < ctx->first_count[c]; q0++) {
+                int k = ctx->first_index[c][q0];
+                if (trig & (1ULL << k))
                     continue;
                 const Py_UCS4 *s = ctx->trig + ctx->trig_off[k];
                 Py_ssize_t slen = ctx->trig_off[k + 1] - ctx->trig_off[k];
@@ -438,7 +439,8 @@ static PyObject *line_stats(PyObject *self, PyObject *args)
         ctx.trig_off[k] = total;
         for (Py_ssize_t q = 0; q < len; q++)
             ctx.trig[total + q] = PyUnicode_ReadChar(s, q);
-        ctx.first_mask[ctx.trig[total]] |= 1ULL << k;
+        Py_UCS4 c0 = ctx.trig[total];
+        ctx.first_index[c0][ctx.first_count[c0]++] = (uint8_t)k;
         total += len;
     }
     ctx.trig_off[ctx.n_trig] = total;

@@ -62,8 +62,20 @@ def _relu(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0.0, out=x)
 
 
+def _row_max(z: np.ndarray) -> np.ndarray:
+    """``z.max(axis=1, keepdims=True)`` for a few columns, one column at a time.
+
+    numpy reduces a short last axis one row at a time: 0.9 ms for 8,192 rows of 8 labels,
+    against 0.04 ms for the element-wise maximum of the columns (the same values).
+    """
+    m = z[:, 0].copy()
+    for j in range(1, z.shape[1]):
+        np.maximum(m, z[:, j], out=m)
+    return m[:, None]
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
+    z = z - _row_max(z)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
     return z
@@ -175,12 +187,19 @@ class LineClassifier:
 
     def predict_documents(self, documents: Iterable[Sequence[str]]) -> list[list[str | None]]:
         """Label many documents at once (faster than one :meth:`predict` call each)."""
-        out = []
         names = np.array(list(self.labels) + [None], dtype=object)  # the last one for blank lines
-        for proba in self.predict_proba_documents(documents):
-            best = proba.argmax(axis=1)
-            best[proba.sum(axis=1) == 0] = len(self.labels)
-            out.append(names[best].tolist())
+        probas = self.predict_proba_documents(documents)
+        if not probas:
+            return []
+        # one argmax over all documents' rows: per-document calls cost more than the work
+        proba = np.concatenate(probas)
+        best = proba.argmax(axis=1)
+        best[proba.sum(axis=1) == 0] = len(self.labels)
+        flat = names[best].tolist()
+        out, start = [], 0
+        for p in probas:
+            out.append(flat[start:start + len(p)])
+            start += len(p)
         return out
 
     def predict_proba_documents(self, documents: Iterable[Sequence[str]]) -> list[np.ndarray]:
