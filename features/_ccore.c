@@ -80,17 +80,41 @@ typedef struct {
     int held;
 } buf_t;
 
-static int get_buffer(PyObject *obj, buf_t *b, Py_ssize_t itemsize, Py_ssize_t min_items,
+/* The kind of number a buffer's struct format holds: 'i' signed integer, 'u' unsigned integer
+ * or bool, 'f' floating point; 0 for anything else (several items, another byte order). */
+static int format_kind(const char *fmt)
+{
+    if (!fmt)
+        return 'u'; /* plain bytes */
+    if (*fmt == '@' || *fmt == '=' || (PY_LITTLE_ENDIAN && *fmt == '<'))
+        fmt++;
+    if (!fmt[0] || fmt[1])
+        return 0;
+    switch (fmt[0]) {
+    case 'b': case 'h': case 'i': case 'l': case 'q': case 'n':
+        return 'i';
+    case 'B': case 'H': case 'I': case 'L': case 'Q': case 'N': case '?':
+        return 'u';
+    case 'e': case 'f': case 'd':
+        return 'f';
+    }
+    return 0;
+}
+
+/* A C-contiguous buffer of at least ``min_items`` numbers of ``itemsize`` bytes whose kind
+ * (see format_kind) is in ``kinds``. */
+static int get_buffer(PyObject *obj, buf_t *b, Py_ssize_t itemsize, const char *kinds, Py_ssize_t min_items,
                       int writable, const char *what)
 {
-    int flags = PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0);
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
     b->held = 0;
     if (PyObject_GetBuffer(obj, &b->view, flags) < 0)
         return -1;
     b->held = 1;
-    if (b->view.itemsize != itemsize || b->view.len / itemsize < min_items) {
-        PyErr_Format(PyExc_ValueError, "%s: need a contiguous buffer of at least %zd items of %zd bytes",
-                     what, min_items, itemsize);
+    int kind = format_kind(b->view.format);
+    if (b->view.itemsize != itemsize || !kind || !strchr(kinds, kind) || b->view.len / itemsize < min_items) {
+        PyErr_Format(PyExc_ValueError, "%s: need a contiguous array of at least %zd numbers of %zd bytes (%s)",
+                     what, min_items, itemsize, kinds[0] == 'f' ? "floating point" : "integers");
         return -1;
     }
     return 0;
@@ -402,9 +426,9 @@ static PyObject *line_stats(PyObject *self, PyObject *args)
     v = take_lines(lines, &n, 0, NULL);
     if (!v)
         goto done;
-    if (get_buffer(cls_obj, &cb, 1, N_CODEPOINTS, 0, "class_table") < 0
-        || get_buffer(sep_obj, &sb, 1, 0, 0, "separator_table") < 0
-        || get_buffer(out_obj, &ob, 8, n * N_STATS, 1, "out") < 0)
+    if (get_buffer(cls_obj, &cb, 1, "iu", N_CODEPOINTS, 0, "class_table") < 0
+        || get_buffer(sep_obj, &sb, 1, "iu", 0, 0, "separator_table") < 0
+        || get_buffer(out_obj, &ob, 8, "i", n * N_STATS, 1, "out") < 0)
         goto done;
     ctx.cls = cb.view.buf;
     ctx.sep = sb.view.buf;
@@ -509,7 +533,7 @@ static inline uint32_t crc_ascii(uint32_t crc, const char *s)
     return crc;
 }
 
-/* The CRC state after each token prefix (set by init_crc_table). */
+/* The CRC state after each token prefix (set by init_prefix_crcs). */
 static uint32_t CRC_WORD, CRC_P0, CRC_P1, CRC_PAIR, CRC_END, CRC_LINE, CRC_TRIGRAM;
 
 static void init_prefix_crcs(void)
@@ -824,11 +848,11 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
     v = take_lines(lines, &n, 1, &folded);
     if (!v)
         goto done;
-    if (get_buffer(dl_obj, &db, 8, 0, 0, "doc_lengths") < 0
-        || get_buffer(word_obj, &wb, 1, N_CODEPOINTS, 0, "word_table") < 0
-        || get_buffer(indptr_obj, &pb, 8, n + 1, 1, "indptr") < 0
-        || get_buffer(indices_obj, &ib, 4, n * per_line, 1, "indices") < 0
-        || (want_doc && get_buffer(doc_obj, &ob, 8, n * N_DOC_STATS, 1, "doc_out") < 0))
+    if (get_buffer(dl_obj, &db, 8, "i", 0, 0, "doc_lengths") < 0
+        || get_buffer(word_obj, &wb, 1, "iu", N_CODEPOINTS, 0, "word_table") < 0
+        || get_buffer(indptr_obj, &pb, 8, "i", n + 1, 1, "indptr") < 0
+        || get_buffer(indices_obj, &ib, 4, "i", n * per_line, 1, "indices") < 0
+        || (want_doc && get_buffer(doc_obj, &ob, 8, "i", n * N_DOC_STATS, 1, "doc_out") < 0))
         goto done;
     ctx.word = wb.view.buf;
     /* without document columns the batch is one pseudo-document */
@@ -951,7 +975,7 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
             out[DS_TITLE_WORDS_SHARED] = shared;
             out[DS_TITLE_CONTAINS] = contains;
         }
-        if (want_doc)
+        if (want_doc && !failed)
             for (Py_ssize_t i = 0; i < m; i++)
                 dout[(a + i) * N_DOC_STATS + DS_REPEATS] = count[first[i]];
         a += m;
@@ -988,6 +1012,11 @@ done:
 /* How many tokens ahead add_token_rows fetches weight rows, and the cache line it assumes. */
 #define PREFETCH_TOKENS 4
 #define CACHE_LINE 64
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
 /* ---------------------------------------------------------------------------------------- */
 /* Two loops of the classifier: the hashed-token rows of the first stage's hidden layer, and
@@ -1008,15 +1037,15 @@ static PyObject *add_token_rows(PyObject *self, PyObject *args)
         return NULL;
     buf_t pb = {0}, ib = {0}, wb = {0}, ob = {0};
     PyObject *result = NULL;
-    float *restrict row = NULL;
+    float *row = NULL;
     if (n < 0 || h < 1) {
         PyErr_SetString(PyExc_ValueError, "add_token_rows: bad shape");
         return NULL;
     }
-    if (get_buffer(indptr_obj, &pb, 8, n + 1, 0, "indptr") < 0
-        || get_buffer(indices_obj, &ib, 4, 0, 0, "indices") < 0
-        || get_buffer(w_obj, &wb, 4, h, 0, "weights") < 0
-        || get_buffer(out_obj, &ob, 4, n * h, 1, "out") < 0)
+    if (get_buffer(indptr_obj, &pb, 8, "i", n + 1, 0, "indptr") < 0
+        || get_buffer(indices_obj, &ib, 4, "i", 0, 0, "indices") < 0
+        || get_buffer(w_obj, &wb, 4, "f", h, 0, "weights") < 0
+        || get_buffer(out_obj, &ob, 4, "f", n * h, 1, "out") < 0)
         goto done;
     const int64_t *indptr = pb.view.buf;
     const int32_t *indices = ib.view.buf;
@@ -1055,13 +1084,13 @@ static PyObject *add_token_rows(PyObject *self, PyObject *args)
         for (Py_ssize_t j = 0; j < h; j++)
             row[j] = 0.0f;
         for (Py_ssize_t t = a; t < b; t++) {
-            const float *restrict x = W + (Py_ssize_t)indices[t] * h;
+            const float *x = W + (Py_ssize_t)indices[t] * h;
             if (t + PREFETCH_TOKENS < n_tok) {
                 /* the rows are scattered over the table (8 MiB for the shipped model):
                  * fetching a later token's row while this one is summed hides the misses */
                 const char *next = (const char *)(W + (Py_ssize_t)indices[t + PREFETCH_TOKENS] * h);
                 for (Py_ssize_t q = 0; q < h * (Py_ssize_t)sizeof(float); q += CACHE_LINE)
-                    __builtin_prefetch(next + q);
+                    PREFETCH(next + q);
             }
             for (Py_ssize_t j = 0; j < h; j++)
                 row[j] += w * x[j];
@@ -1103,15 +1132,17 @@ static PyObject *running_sums(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "running_sums: bad shape");
         return NULL;
     }
-    if (get_buffer(p_obj, &pb, 4, n * k, 0, "P") < 0 || get_buffer(dl_obj, &db, 8, 0, 0, "doc_lengths") < 0
-        || get_buffer(out_obj, &ob, 4, n * 2 * k, 1, "out") < 0)
+    if (get_buffer(p_obj, &pb, 4, "f", n * k, 0, "P") < 0 || get_buffer(dl_obj, &db, 8, "i", 0, 0, "doc_lengths") < 0
+        || get_buffer(out_obj, &ob, 4, "f", n * 2 * k, 1, "out") < 0)
         goto done;
     const float *P = pb.view.buf;
     const int64_t *lengths = db.view.buf;
     Py_ssize_t n_docs = db.view.len / 8, total = 0;
     for (Py_ssize_t d = 0; d < n_docs; d++) {
-        if (lengths[d] < 0)
-            break;
+        if (lengths[d] < 0) {
+            PyErr_SetString(PyExc_ValueError, "doc_lengths: a negative length");
+            goto done;
+        }
         total += lengths[d];
     }
     if (total != n) {

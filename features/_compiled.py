@@ -69,7 +69,7 @@ def text_stats(core, lines: Sequence[str], doc_lengths: Sequence[int] | None, ti
     indptr = np.empty(n + 1, dtype=np.int64)
     indices = np.empty(n * _tokens_per_line(), dtype=np.int32)
     doc = None if doc_lengths is None else np.empty((n, len(core.DOC_STAT_NAMES)), dtype=np.int64)
-    lengths = np.asarray(doc_lengths if doc_lengths is not None else (), dtype=np.int64)
+    lengths = np.ascontiguousarray(doc_lengths if doc_lengths is not None else (), dtype=np.int64)
     params = (T.HEAD_WORDS, T.HEAD_CHARS, T.TAIL_CHARS, T.WHOLE_LINE_MAX_CHARS, T.TRIGRAM_CHARS,
               T.MAX_WORD_CHARS, title_max_chars, T.N_BUCKETS)
     used = core.text_stats(lines, lengths, _word_bytes(), params, indptr, indices, doc)

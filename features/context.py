@@ -179,7 +179,7 @@ def running_summaries(
     if core is not None and n and k and P.dtype == np.float32:
         # the same recurrence as a plain loop per document (terms beyond 2 * step, which the
         # scan below leaves out, are below SCAN_NEGLIGIBLE times the rest: not seen in float32)
-        lengths = np.asarray(doc_lengths if doc_lengths is not None else [n], dtype=np.int64)
+        lengths = np.ascontiguousarray(doc_lengths if doc_lengths is not None else [n], dtype=np.int64)
         res = np.empty((n, 2 * k), dtype=np.float32)
         core.running_sums(np.ascontiguousarray(P), n, k, lengths, float(decay), res)
         if out is None:

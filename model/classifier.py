@@ -268,7 +268,8 @@ class LineClassifier:
             # materialising a row of weights per token (that gather was the costliest step); the
             # compiled loop does the same sums without building the SciPy matrix first.
             core = _backend.CORE
-            if core is not None and h.dtype == np.float32 and h.flags.c_contiguous:
+            if (core is not None and h.dtype == np.float32 and h.flags.c_contiguous
+                    and indptr.dtype == np.int64 and indices.dtype == np.int32):
                 core.add_token_rows(indptr, indices, a["s1_W0h"], h.shape[0], h.shape[1], h)
             else:
                 h += weighted_token_matrix(indptr, indices) @ a["s1_W0h"]

@@ -571,3 +571,47 @@ def test_compiled_case_folding_of_every_code_point(monkeypatch):
     lines = ["Title " + "".join(changed[:50])] + [c * 3 + " a" + c for c in changed] + changed
     got, want = _both(monkeypatch, lambda: extract_features(lines, [len(lines)]))
     _assert_same_features(got, want)
+
+
+def test_compiled_loops_check_their_arguments():
+    """Wrong types, shapes or sizes raise errors instead of reading or writing out of bounds."""
+    core = _compiled_or_skip()
+    from boilerline.features import lines as L
+    from boilerline.features._compiled import _word_bytes
+
+    table, seps = L._full_class_table(), L._separator_table()
+    stats = np.empty((2, len(core.STAT_NAMES)), dtype=np.int64)
+    with pytest.raises(ValueError, match="out"):
+        core.line_stats(["a", "b"], table, seps, (), stats[:1])
+    with pytest.raises(ValueError, match="class_table"):
+        core.line_stats(["a"], table[:10], seps, (), stats)
+    with pytest.raises(ValueError, match="out"):
+        core.line_stats(["a"], table, seps, (), stats.astype(np.float64))
+    with pytest.raises(ValueError, match="trigger"):
+        core.line_stats(["a"], table, seps, ("",), stats)
+    with pytest.raises(TypeError):
+        core.line_stats([b"a"], table, seps, (), stats)
+
+    params = (4, 60, 30, 40, 8, 12, 400, 1 << 15)
+    indptr, indices = np.empty(3, np.int64), np.empty(30, np.int32)
+    doc = np.empty((2, len(core.DOC_STAT_NAMES)), np.int64)
+    with pytest.raises(ValueError, match="add up"):
+        core.text_stats(["a", "b"], np.array([1], np.int64), _word_bytes(), params, indptr, indices, doc)
+    with pytest.raises(ValueError, match="negative"):
+        core.text_stats(["a", "b"], np.array([3, -1], np.int64), _word_bytes(), params, indptr, indices, doc)
+    with pytest.raises(ValueError, match="indices"):
+        core.text_stats(["a", "b"], np.array([2], np.int64), _word_bytes(), params, indptr, indices[:5], doc)
+    with pytest.raises(ValueError, match="parameters"):
+        core.text_stats(["a"], np.array([1], np.int64), _word_bytes(), params[:-1] + (1000,), indptr, indices, doc)
+
+    P = np.zeros((3, 2), np.float32)
+    out = np.zeros((3, 4), np.float32)
+    for lengths in ([2, -1, 2], [1, 1]):
+        with pytest.raises(ValueError):
+            core.running_sums(P, 3, 2, np.array(lengths, np.int64), 0.7, out)
+    W = np.zeros((4, 2), np.float32)
+    h = np.zeros((1, 2), np.float32)
+    with pytest.raises(ValueError, match="indptr"):
+        core.add_token_rows(np.array([0, 3]), np.array([1], np.int32), W, 1, 2, h)
+    with pytest.raises(ValueError, match="decreases"):
+        core.add_token_rows(np.array([0, 1, 0]), np.array([1], np.int32), W, 2, 2, np.zeros((2, 2), np.float32))
