@@ -64,8 +64,6 @@ def extract_features(lines: Sequence[str], doc_lengths: Sequence[int] | None = N
     elif _backend.CORE is not None:
         from ._compiled import text_stats
 
-        if sum(doc_lengths) != len(lines):  # the message line_features gives
-            raise ValueError(f"doc_lengths add up to {sum(doc_lengths)}, not to the {len(lines)} lines given")
         text = text_stats(_backend.CORE, lines, doc_lengths, TITLE_MAX_CHARS)
     else:
         text = prepare(lines)
