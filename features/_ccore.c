@@ -663,14 +663,17 @@ static inline uint64_t run_hash(const Py_UCS4 *u, Py_ssize_t a, Py_ssize_t b)
     return h >> (64 - RUN_HASH_BITS);
 }
 
-/* The case-folded line as UCS4 code points in ``*buf`` (grown as needed); -1 without memory. */
-static int decode_line(const line_t *v, Py_UCS4 **buf, Py_ssize_t *cap)
+/* The case-folded line as UCS4 code points: its own data when it is stored that way (folded
+ * non-ASCII lines), else decoded into ``*buf`` (grown as needed).  NULL without memory. */
+static const Py_UCS4 *decode_line(const line_t *v, Py_UCS4 **buf, Py_ssize_t *cap)
 {
-    if (v->len > *cap) {
+    if (v->kind == PyUnicode_4BYTE_KIND && !v->lower_ascii)
+        return v->data;
+    if (v->len > *cap || !*buf) { /* also for an empty first line: NULL means no memory */
         Py_ssize_t want = v->len > 2 * *cap ? v->len : 2 * *cap;
         Py_UCS4 *b = realloc(*buf, (want ? want : 1) * sizeof(Py_UCS4));
         if (!b)
-            return -1;
+            return NULL;
         *buf = b;
         *cap = want;
     }
@@ -684,14 +687,12 @@ static int decode_line(const line_t *v, Py_UCS4 **buf, Py_ssize_t *cap)
         else
             for (Py_ssize_t k = 0; k < L; k++)
                 u[k] = d[k];
-    } else if (v->kind == PyUnicode_2BYTE_KIND) {
+    } else {
         const Py_UCS2 *d = v->data;
         for (Py_ssize_t k = 0; k < L; k++)
             u[k] = d[k];
-    } else {
-        memcpy(u, v->data, L * sizeof(Py_UCS4));
     }
-    return 0;
+    return u;
 }
 
 /* A line's key (its case-folded text, stripped): [ks, ke) of the line. */
@@ -838,7 +839,7 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
     linekey_t *keys = NULL;
     Py_ssize_t *ha = NULL, *hb = NULL, *slot = NULL, *first = NULL;
     int64_t *count = NULL;
-    Py_UCS4 *u = NULL, *title = NULL; /* the current line and its document's title, case-folded */
+    Py_UCS4 *ubuf = NULL, *title = NULL; /* decoded lines, and the document's title, case-folded */
     Py_UCS4 *folded = NULL;           /* the case-folded non-ASCII lines */
     Py_ssize_t u_cap = 0, n = 0, n_docs = 0, longest = 0;
     hset_t line_words = {0}, title_words = {0};
@@ -912,7 +913,8 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
         for (Py_ssize_t i = 0; i < m; i++) {
             Py_ssize_t r = a + i;
             const line_t *line = &v[r];
-            if (decode_line(line, &u, &u_cap) < 0) {
+            const Py_UCS4 *u = decode_line(line, &ubuf, &u_cap);
+            if (!u) {
                 failed = 1;
                 break;
             }
@@ -988,7 +990,7 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
 nomem:
     PyErr_NoMemory();
 done:
-    free(u);
+    free(ubuf);
     PyMem_Free(ha);
     PyMem_Free(hb);
     PyMem_Free(keys);
