@@ -572,6 +572,45 @@ static inline uint32_t crc_span(uint32_t crc, const Py_UCS4 *u, Py_ssize_t a, Py
     return crc;
 }
 
+/* The UTF-8 bytes of ``c`` as crc_span reads them (ASCII digits as "0") into ``b``; how many. */
+static inline int utf8_bytes(Py_UCS4 c, uint8_t *b)
+{
+    if (c < 0x80) {
+        b[0] = is_digit(c) ? '0' : (uint8_t)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        b[0] = 0xC0 | (c >> 6);
+        b[1] = 0x80 | (c & 0x3F);
+        return 2;
+    }
+    if (c < 0x10000) {
+        b[0] = 0xE0 | (c >> 12);
+        b[1] = 0x80 | ((c >> 6) & 0x3F);
+        b[2] = 0x80 | (c & 0x3F);
+        return 3;
+    }
+    b[0] = 0xF0 | (c >> 18);
+    b[1] = 0x80 | ((c >> 12) & 0x3F);
+    b[2] = 0x80 | ((c >> 6) & 0x3F);
+    b[3] = 0x80 | (c & 0x3F);
+    return 4;
+}
+
+/* crc_span of the same code points for ``ns`` CRC states at once (a head word feeds its "w:"
+ * token, its "p0:" / "p1:" token and the "b:" pair): the bytes are encoded once and the
+ * independent table-lookup chains overlap. */
+static inline void crc_span_states(uint32_t *st, int ns, const Py_UCS4 *u, Py_ssize_t a, Py_ssize_t b)
+{
+    for (Py_ssize_t k = a; k < b; k++) {
+        uint8_t by[4];
+        int nb = utf8_bytes(u[k], by);
+        for (int q = 0; q < nb; q++)
+            for (int j = 0; j < ns; j++)
+                st[j] = crc_byte(st[j], by[q]);
+    }
+}
+
 /* The next \w+ run at or after ``pos`` ending by ``hi``: [*ra, *rb); 0 when there is none. */
 static inline int next_run(const text_ctx_t *ctx, const Py_UCS4 *u, Py_ssize_t pos, Py_ssize_t hi,
                            Py_ssize_t *ra, Py_ssize_t *rb)
@@ -602,15 +641,20 @@ static Py_ssize_t line_tokens(const text_ctx_t *ctx, const Py_UCS4 *v, Py_ssize_
         pos = rb;
         nh++;
     }
-    for (Py_ssize_t k = 0; k < nh; k++)
-        EMIT(crc_span(CRC_WORD, v, ha[k], hb[k]));
-    for (Py_ssize_t k = 0; k < nh && k < 2; k++)
-        EMIT(crc_span(k ? CRC_P1 : CRC_P0, v, ha[k], hb[k]));
-    if (nh >= 2) {
-        uint32_t c = crc_span(CRC_PAIR, v, ha[0], hb[0]);
-        c = crc_byte(c, ' ');
-        EMIT(crc_span(c, v, ha[1], hb[1]));
+    /* tokens in the order of _line_tokens: w: per head word, p0: p1:, then the b: pair */
+    uint32_t w[2][3]; /* the first two head words' w:, p0: / p1: and b: states */
+    for (Py_ssize_t k = 0; k < nh && k < 2; k++) {
+        w[k][0] = CRC_WORD;
+        w[k][1] = k ? CRC_P1 : CRC_P0;
+        w[k][2] = k ? crc_byte(w[0][2], ' ') : CRC_PAIR;
+        crc_span_states(w[k], nh >= 2 ? 3 : 2, v, ha[k], hb[k]);
     }
+    for (Py_ssize_t k = 0; k < nh; k++)
+        EMIT(k < 2 ? w[k][0] : crc_span(CRC_WORD, v, ha[k], hb[k]));
+    for (Py_ssize_t k = 0; k < nh && k < 2; k++)
+        EMIT(w[k][1]);
+    if (nh >= 2)
+        EMIT(w[1][2]);
 
     /* the last word of low[-TAIL_CHARS:], its last MAX_WORD_CHARS characters */
     Py_ssize_t tail = L > ctx->tail_chars ? L - ctx->tail_chars : 0;
@@ -643,18 +687,15 @@ static Py_ssize_t line_tokens(const text_ctx_t *ctx, const Py_UCS4 *v, Py_ssize_
     /* character trigrams of the opening */
     Py_ssize_t O = L < ctx->trigram_chars ? L : ctx->trigram_chars;
     for (Py_ssize_t k = 0; k + 2 < O; k++)
-        EMIT(crc_span(CRC_TRIGRAM, v, k, k + 3));
+        EMIT(crc_span(CRC_TRIGRAM, v, k, k + 3));  /* independent chains: they overlap anyway */
 #undef EMIT
     return nt;
 }
 
-static inline uint64_t run_hash(const Py_UCS4 *u, Py_ssize_t a, Py_ssize_t b)
+/* _fasttokens.run_hashes of a run whose polynomial sum is ``h``: the MurmurHash3 finaliser,
+ * then the top RUN_HASH_BITS bits. */
+static inline uint64_t run_hash_mix(uint64_t h)
 {
-    uint64_t h = 0, p = 1;
-    for (Py_ssize_t k = a; k < b; k++) {
-        h += ((uint64_t)u[k] + 1) * p;
-        p *= RUN_HASH_P;
-    }
     h ^= h >> 33;
     h *= 0xFF51AFD7ED558CCDULL;
     h ^= h >> 33;
@@ -951,14 +992,22 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
                 hset_t *set = i == 0 ? &title_words : &line_words;
                 if (i > 0)
                     hset_clear(&line_words);
-                Py_ssize_t pos = k->ks, ra, rb;
-                while (next_run(&ctx, u, pos, k->ke, &ra, &rb)) {
-                    uint64_t h = run_hash(u, ra, rb);
+                for (Py_ssize_t q = k->ks; q < k->ke;) {
+                    /* each \w+ run, hashed as it is read (_fasttokens.run_hashes) */
+                    if (!ctx.word[u[q]]) {
+                        q++;
+                        continue;
+                    }
+                    uint64_t h = 0, p = 1;
+                    for (; q < k->ke && ctx.word[u[q]]; q++) {
+                        h += ((uint64_t)u[q] + 1) * p;
+                        p *= RUN_HASH_P;
+                    }
+                    h = run_hash_mix(h);
                     if (hset_add(set, h)) {
                         distinct++;
                         shared += i > 0 && tw > 0 && hset_has(&title_words, h);
                     }
-                    pos = rb;
                 }
                 if (i == 0) {
                     tw = shared = distinct;
