@@ -1240,6 +1240,131 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(stage2_inputs_doc,
+"stage2_inputs(P, own, n, k, n_own, doc_lengths, offsets, decay, mean, scale, out)\n--\n\n"
+"classifier.stage2_inputs into ``out`` (float32, n x (k + len(offsets) * (k + 1) + 2k + n_own)):\n"
+"per line its scores ``P`` (float32 n x k), each neighbour's scores and whether it exists\n"
+"(same document), the running summaries (as running_sums), and ``own`` (float32 n x n_own);\n"
+"then, when ``mean`` and ``scale`` (float32) are not None, (z - mean) / scale in float32.");
+
+static PyObject *stage2_inputs(PyObject *self, PyObject *args)
+{
+    PyObject *p_obj, *own_obj, *dl_obj, *off_obj, *mean_obj, *scale_obj, *out_obj;
+    Py_ssize_t n, k, n_own;
+    double decay;
+    if (!PyArg_ParseTuple(args, "OOnnnOOdOOO:stage2_inputs", &p_obj, &own_obj, &n, &k, &n_own, &dl_obj,
+                          &off_obj, &decay, &mean_obj, &scale_obj, &out_obj))
+        return NULL;
+    buf_t pb = {0}, wb = {0}, db = {0}, mb = {0}, sb = {0}, ob = {0};
+    PyObject *result = NULL, *offs = NULL;
+    Py_ssize_t *offsets = NULL;
+    double *acc = NULL;
+    int standardise = mean_obj != Py_None;
+    if (n < 0 || k < 1 || n_own < 0 || standardise != (scale_obj != Py_None)) {
+        PyErr_SetString(PyExc_ValueError, "stage2_inputs: bad shape, or mean without scale");
+        return NULL;
+    }
+    offs = PySequence_Fast(off_obj, "offsets must be a sequence of int");
+    if (!offs)
+        return NULL;
+    Py_ssize_t n_off = PySequence_Fast_GET_SIZE(offs);
+    Py_ssize_t width = k + n_off * (k + 1) + 2 * k + n_own;
+    offsets = PyMem_Malloc((n_off + 1) * sizeof(Py_ssize_t));
+    acc = PyMem_Malloc(k * sizeof(double));
+    if (!offsets || !acc) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t q = 0; q < n_off; q++) {
+        offsets[q] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(offs, q));
+        if (offsets[q] == -1 && PyErr_Occurred())
+            goto done;
+    }
+    if (get_buffer(p_obj, &pb, 4, "f", n * k, 0, "P") < 0
+        || get_buffer(own_obj, &wb, 4, "f", n * n_own, 0, "own") < 0
+        || get_buffer(dl_obj, &db, 8, "i", 0, 0, "doc_lengths") < 0
+        || (standardise && (get_buffer(mean_obj, &mb, 4, "f", width, 0, "mean") < 0
+                            || get_buffer(scale_obj, &sb, 4, "f", width, 0, "scale") < 0))
+        || get_buffer(out_obj, &ob, 4, "f", n * width, 1, "out") < 0)
+        goto done;
+    const float *P = pb.view.buf, *own = wb.view.buf;
+    const float *mean = standardise ? mb.view.buf : NULL, *scale = standardise ? sb.view.buf : NULL;
+    const int64_t *lengths = db.view.buf;
+    float *out = ob.view.buf;
+    Py_ssize_t n_docs = db.view.len / 8, total = 0;
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        if (lengths[d] < 0) {
+            PyErr_SetString(PyExc_ValueError, "doc_lengths: a negative length");
+            goto done;
+        }
+        total += lengths[d];
+    }
+    if (total != n) {
+        PyErr_Format(PyExc_ValueError, "doc_lengths add up to %zd, not to the %zd rows given", total, n);
+        goto done;
+    }
+    Py_ssize_t col = k + n_off * (k + 1); /* where the running summaries start */
+    double keep = 1.0 - decay;
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t a = 0;
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        Py_ssize_t b = a + lengths[d];
+        for (Py_ssize_t i = a; i < b; i++) {
+            float *row = out + i * width;
+            memcpy(row, P + i * k, k * sizeof(float));
+            Py_ssize_t c = k;
+            for (Py_ssize_t q = 0; q < n_off; q++, c += k + 1) {
+                Py_ssize_t j = i + offsets[q];
+                if (j >= a && j < b) {
+                    memcpy(row + c, P + j * k, k * sizeof(float));
+                    row[c + k] = 1.0f;
+                } else {
+                    memset(row + c, 0, (k + 1) * sizeof(float));
+                }
+            }
+            memcpy(row + col + 2 * k, own + i * n_own, n_own * sizeof(float));
+        }
+        /* running summaries, as running_sums */
+        for (Py_ssize_t j = 0; j < k; j++)
+            acc[j] = 0.0;
+        for (Py_ssize_t i = a; i < b; i++)
+            for (Py_ssize_t j = 0; j < k; j++) {
+                out[i * width + col + j] = (float)(keep * acc[j]);
+                acc[j] = P[i * k + j] + decay * acc[j];
+            }
+        for (Py_ssize_t j = 0; j < k; j++)
+            acc[j] = 0.0;
+        for (Py_ssize_t i = b - 1; i >= a; i--)
+            for (Py_ssize_t j = 0; j < k; j++) {
+                out[i * width + col + k + j] = (float)(keep * acc[j]);
+                acc[j] = P[i * k + j] + decay * acc[j];
+            }
+        a = b;
+    }
+    if (standardise)
+        for (Py_ssize_t i = 0; i < n; i++) {
+            float *row = out + i * width;
+            for (Py_ssize_t j = 0; j < width; j++) {
+                float centred = row[j] - mean[j]; /* two float32 steps, as Z -= mean; Z /= scale */
+                row[j] = centred / scale[j];
+            }
+        }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_Free(offsets);
+    PyMem_Free(acc);
+    Py_XDECREF(offs);
+    release(&pb);
+    release(&wb);
+    release(&db);
+    release(&mb);
+    release(&sb);
+    release(&ob);
+    return result;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -1247,6 +1372,7 @@ static PyMethodDef methods[] = {
     {"text_stats", text_stats, METH_VARARGS, text_stats_doc},
     {"add_token_rows", add_token_rows, METH_VARARGS, add_token_rows_doc},
     {"running_sums", running_sums, METH_VARARGS, running_sums_doc},
+    {"stage2_inputs", stage2_inputs, METH_VARARGS, stage2_inputs_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -139,6 +139,8 @@ def window_means(
     return np.hstack(blocks).astype(np.float32), tuple(out_names)
 
 
+#: Default decay of :func:`running_summaries` (per line: 0.7 of the state carries on).
+RUNNING_DECAY = 0.7
 #: The scans stop once ``decay ** step`` is below this: lines further back add less than it.
 SCAN_NEGLIGIBLE = 1e-10
 
@@ -164,7 +166,7 @@ def running_summaries(
     P: np.ndarray,
     names: Sequence[str],
     doc_lengths: Sequence[int] | None = None,
-    decay: float = 0.7,
+    decay: float = RUNNING_DECAY,
     out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Exponentially decayed sums of ``P`` over the lines before and after each line.

@@ -24,6 +24,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from boilerline.features import _backend, extract_features, running_summaries, weighted_token_matrix
+from boilerline.features.context import RUNNING_DECAY
 
 #: Documents longer than this many non-blank lines are labelled in windows of this size,
 #: which bounds memory; features near a window edge see less context.
@@ -101,7 +102,12 @@ def _split_blank(lines: Sequence[str]) -> tuple[list[str], np.ndarray]:
 
 
 def stage2_inputs(
-    P: np.ndarray, own: np.ndarray, labels: Sequence[str], doc_lengths: Sequence[int]
+    P: np.ndarray,
+    own: np.ndarray,
+    labels: Sequence[str],
+    doc_lengths: Sequence[int],
+    mean: np.ndarray | None = None,
+    scale: np.ndarray | None = None,
 ) -> np.ndarray:
     """The second stage's input: neighbours' first-stage scores, section state, own features.
 
@@ -113,7 +119,24 @@ def stage2_inputs(
         Standardised per-line features of the line itself.
     labels : sequence of str
     doc_lengths : sequence of int
+    mean, scale : ndarray of float32, optional
+        When given, the result is standardised: ``(Z - mean) / scale`` in float32.
+
+    Returns
+    -------
+    ndarray of float32, shape (n_lines, n_inputs)
     """
+    core = _backend.CORE
+    if core is not None and P.dtype == np.float32 and own.dtype == np.float32 and (
+        mean is None or (mean.dtype == np.float32 and scale.dtype == np.float32)
+    ):
+        # the same blocks, filled row by row (and standardised) in one compiled pass
+        n, k = P.shape
+        lengths = np.ascontiguousarray(doc_lengths, dtype=np.int64)
+        Z = np.empty((n, k + len(STAGE2_OFFSETS) * (k + 1) + 2 * k + own.shape[1]), dtype=np.float32)
+        core.stage2_inputs(np.ascontiguousarray(P), np.ascontiguousarray(own), n, k, own.shape[1], lengths,
+                           STAGE2_OFFSETS, RUNNING_DECAY, mean, scale, Z)
+        return Z
     n, k = P.shape
     # One preallocated float32 matrix, filled block by block (same columns as an hstack of
     # P, [shift_within_documents(P, off), exists] per offset, summaries, own).
@@ -136,6 +159,9 @@ def stage2_inputs(
         c += k + 1
     running_summaries(P, list(labels), doc_lengths, out=Z[:, col:col + 2 * k])
     Z[:, col + 2 * k:] = own
+    if mean is not None:
+        Z -= mean
+        Z /= scale
     return Z
 
 
@@ -278,7 +304,5 @@ class LineClassifier:
 
     def _stage2(self, P: np.ndarray, own: np.ndarray, doc_lengths: list[int]) -> np.ndarray:
         a = self._a
-        Z = stage2_inputs(P, own, self.labels, doc_lengths)
-        Z -= a["s2_mean"]
-        Z /= a["s2_scale"]
+        Z = stage2_inputs(P, own, self.labels, doc_lengths, a["s2_mean"], a["s2_scale"])
         return _softmax(_relu(Z @ a["s2_W0"] + a["s2_b0"]) @ a["s2_W1"] + a["s2_b1"])
