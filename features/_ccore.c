@@ -1365,6 +1365,71 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(split_blank_doc,
+"split_blank(lines, where)\n--\n\n"
+"The str.strip() of each line that is not blank after it, as a list; their positions in\n"
+"``lines`` go to ``where`` (int64, at least len(lines)).  None when an item is not a str\n"
+"(the caller reports it).");
+
+static PyObject *split_blank(PyObject *self, PyObject *args)
+{
+    PyObject *lines, *where_obj;
+    if (!PyArg_ParseTuple(args, "OO:split_blank", &lines, &where_obj))
+        return NULL;
+    PyObject *seq = PySequence_Fast(lines, "lines must be a sequence of str");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    buf_t wb = {0};
+    PyObject *kept = NULL;
+    if (get_buffer(where_obj, &wb, 8, "i", n, 1, "where") < 0)
+        goto fail;
+    kept = PyList_New(0);
+    if (!kept)
+        goto fail;
+    int64_t *where = wb.view.buf;
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = items[i];
+        if (!PyUnicode_Check(s)) {
+            Py_CLEAR(kept);
+            release(&wb);
+            Py_DECREF(seq);
+            Py_RETURN_NONE;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(s) < 0)
+            goto fail;
+#endif
+        /* str.strip(): Py_UNICODE_ISSPACE at both ends; the line itself when nothing goes */
+        const void *data = PyUnicode_DATA(s);
+        int kind = PyUnicode_KIND(s);
+        Py_ssize_t a = 0, b = PyUnicode_GET_LENGTH(s);
+        while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a)))
+            a++;
+        while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1)))
+            b--;
+        if (a == b)
+            continue;
+        PyObject *t = PyUnicode_Substring(s, a, b);
+        if (!t)
+            goto fail;
+        where[PyList_GET_SIZE(kept)] = i;
+        int err = PyList_Append(kept, t);
+        Py_DECREF(t);
+        if (err < 0)
+            goto fail;
+    }
+    release(&wb);
+    Py_DECREF(seq);
+    return kept;
+fail:
+    Py_XDECREF(kept);
+    release(&wb);
+    Py_DECREF(seq);
+    return NULL;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -1373,6 +1438,7 @@ static PyMethodDef methods[] = {
     {"add_token_rows", add_token_rows, METH_VARARGS, add_token_rows_doc},
     {"running_sums", running_sums, METH_VARARGS, running_sums_doc},
     {"stage2_inputs", stage2_inputs, METH_VARARGS, stage2_inputs_doc},
+    {"split_blank", split_blank, METH_VARARGS, split_blank_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -90,6 +90,12 @@ def _split_blank(lines: Sequence[str]) -> tuple[list[str], np.ndarray]:
     TypeError
         If an item is not a string (a label per line cannot be given for it).
     """
+    core = _backend.CORE
+    if core is not None:  # the same in one compiled loop (None: a non-str, reported below)
+        where = np.empty(len(lines), dtype=np.int64)
+        kept = core.split_blank(lines, where)
+        if kept is not None:
+            return kept, where[: len(kept)]
     try:
         stripped = list(map(str.strip, lines))
     except TypeError:  # not all str: find the first offender for the message

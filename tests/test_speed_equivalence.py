@@ -190,7 +190,7 @@ def test_stage2_inputs_equal_the_stacked_blocks(backend):
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
 
 
-def test_split_blank_keeps_positions_and_refuses_non_strings():
+def test_split_blank_keeps_positions_and_refuses_non_strings(backend):
     from boilerline.model.classifier import _split_blank
 
     kept, where = _split_blank(["  a ", "", " \t", "b", "\u3000c"])
@@ -633,3 +633,19 @@ def test_compiled_stage2_inputs_equal_numpy(doc_lengths, monkeypatch):
         assert got.shape == want.shape == (n, width) and got.dtype == want.dtype == np.float32
         # the running summaries differ in the last float32 bit at most; every other block is a copy
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+
+_SPACES = st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u3000\u200b\ufeffa"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(_LINE, st.text(_SPACES, max_size=6),
+                          st.builds(lambda a, b, c: a + b + c, st.text(_SPACES, max_size=3), _LINE,
+                                    st.text(_SPACES, max_size=3))), max_size=20))
+def test_compiled_split_blank_equals_numpy(monkeypatch, lines):
+    from boilerline.model.classifier import _split_blank
+
+    (kept, where), (want_kept, want_where) = _both(monkeypatch, lambda: _split_blank(lines))
+    assert kept == want_kept and all(type(x) is str for x in kept)
+    np.testing.assert_array_equal(where, want_where)
+    assert where.dtype == np.int64
