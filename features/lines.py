@@ -580,8 +580,9 @@ def line_features(
         By default all lines are one document.  Batching many documents into one call is
         much faster: the character work is done once over the whole batch.
     _text, out
-        Internal: the batch's case-folded text (``_fasttokens.prepare``) when the caller has
-        it, and a float32 (n, n_features) array to fill.
+        Internal: the batch's case-folded text (``_fasttokens.prepare``) or compiled text pass
+        (``_compiled.text_stats``) when the caller has it, and a float32 (n, n_features)
+        array to fill.
 
     Returns
     -------

@@ -132,6 +132,8 @@ def stage2_inputs(
     -------
     ndarray of float32, shape (n_lines, n_inputs)
     """
+    if (mean is None) != (scale is None):
+        raise ValueError("stage2_inputs: give both mean and scale, or neither")
     core = _backend.CORE
     if core is not None and P.dtype == np.float32 and own.dtype == np.float32 and (
         mean is None or (mean.dtype == np.float32 and scale.dtype == np.float32)
