@@ -19,7 +19,9 @@ without a corpus the fixture pages are repeated.  Every tool sees exactly these 
 
 HTML / ``Document`` construction is done before the clock starts, for every tool.  Prints a
 Markdown table (lines/s and boilerline's speed-up over each tool), then import and load
-times measured in fresh interpreters and peak memory.  Nothing here asserts timings.
+times measured in fresh interpreters and peak memory.  Nothing here asserts timings.  The
+header names boilerline's feature loops: "c" (the compiled extension) or "numpy" (not built,
+or ``BOILERLINE_PURE_PYTHON=1``).
 """
 
 from __future__ import annotations
@@ -250,8 +252,10 @@ def main(argv: list[str] | None = None) -> int:
 
     imp, load, first_doc, rss_fresh = startup_times(args.model)
     ours = n_lines / times["boilerline"]
+    from boilerline.features import BACKEND
+
     print(f"\n{n_lines:,} lines in {len(docs):,} documents; single process; best of {args.repeat}; "
-          f"Python {platform.python_version()}, {os.cpu_count()} CPUs\n")
+          f"Python {platform.python_version()}, {os.cpu_count()} CPUs; boilerline feature loops: {BACKEND}\n")
     print("| tool | seconds | lines/s | boilerline speed ÷ tool speed |")
     print("|---|---:|---:|---:|")
     for tool, secs in times.items():

@@ -17,6 +17,8 @@ from typing import Sequence
 
 import numpy as np
 
+from . import _backend
+
 # Code point classes counted per line.
 _CLASS_NAMES = ("upper", "lower", "letter_other", "digit", "space", "punct", "symbol", "other")
 _UPPER, _LOWER, _LETTER_OTHER, _DIGIT, _SPACE, _PUNCT, _SYMBOL, _OTHER = range(len(_CLASS_NAMES))
@@ -313,9 +315,17 @@ def _document_blocks(
     case-folded text and its word runs); title words are compared by 40-bit hashes of their
     case-folded text rather than as strings.  ``out``: an (n, 11) array to fill (float64 by default).
     """
+    from ._compiled import CoreText
     from ._fasttokens import prepare, run_hashes
 
     n = len(lines)
+    if isinstance(text, CoreText) and text.doc is not None:
+        return _document_blocks_compiled(text, n_chars, doc_lengths, out)
+    if text is None and n and _backend.CORE is not None:
+        from ._compiled import text_stats
+
+        text = text_stats(_backend.CORE, lines, doc_lengths, TITLE_MAX_CHARS)
+        return _document_blocks_compiled(text, n_chars, doc_lengths, out)
     if text is None and n:
         text = prepare(lines)
     if text is None or n >= 1 << 23:
@@ -384,6 +394,18 @@ def _document_blocks(
             a, b = (ts, ks) if fn is None else (ks, ts)
             contains[sel] |= np.fromiter(map(str.__contains__, a, b), dtype=bool, count=len(sel))
 
+    return _fill_document_columns(out, n_chars, doc, first, size, dstart, index, repeats, is_repeat_later,
+                                  overlap, contains)
+
+
+def _fill_document_columns(out, n_chars, doc, first, size, dstart, index, repeats, is_repeat_later, overlap,
+                           contains) -> np.ndarray:
+    """Write :data:`_DOC_NAMES` into ``out`` from the per-line repetition and title results.
+
+    Shared by the numpy and the compiled paths of :func:`_document_blocks`, so that every
+    floating-point column is computed by the same numpy expressions.
+    """
+    n = len(n_chars)
     # characters before the line, length against the longest, density of long lines
     csum = np.cumsum(n_chars)
     chars_before = csum - n_chars - (csum - n_chars)[first]
@@ -407,6 +429,36 @@ def _document_blocks(
     out[:, 9] = n_chars / longest
     out[:, 10] = (lsum[hi] - lsum[lo]) / 7.0
     return out
+
+
+def _document_blocks_compiled(text, n_chars: np.ndarray, doc_lengths: Sequence[int], out=None) -> np.ndarray:
+    """:func:`_document_blocks` from the compiled pass's per-line integers.
+
+    ``text`` is a :class:`boilerline.features._compiled.CoreText`; its ``doc`` columns hold
+    the case-folded key's length, repeats, whether the key occurred earlier in the document,
+    the line's distinct words and those it shares with its title (by the same 40-bit word
+    hashes as the numpy path), and whether the key and the title contain one another.
+    """
+    n = len(n_chars)
+    if out is None:
+        out = np.empty((n, len(_DOC_NAMES)))
+    if n == 0:
+        return out
+    ds, names = text.doc, text.doc_names
+    key_len, repeats, later, n_distinct, inter, contains = (
+        ds[:, names.index(c)]
+        for c in ("key_len", "repeats", "is_repeat_later", "distinct_words", "title_words_shared", "title_contains")
+    )
+    doc, first, size, dstart = _doc_geometry(doc_lengths, n)
+    index = np.arange(n) - first
+    eligible = (key_len > 0) & (key_len <= TITLE_MAX_CHARS)
+    title_words = n_distinct[first]
+    scored = eligible & (title_words > 0)
+    overlap = np.zeros(n)
+    jac = scored & (n_distinct > 0)
+    overlap[jac] = inter[jac] / (n_distinct[jac] + title_words[jac] - inter[jac])
+    return _fill_document_columns(out, n_chars, doc, first, size, dstart, index, repeats, later.astype(bool),
+                                  overlap, contains.astype(bool))
 
 
 #: Per pattern, code point sequences one of which every match contains (a line holding none
@@ -436,13 +488,8 @@ def _trigger_table() -> np.ndarray:
     return table
 
 
-def _pattern_counts(lines: Sequence[str], cps: np.ndarray, line_of: np.ndarray) -> dict[str, tuple]:
-    """Per pattern of :data:`_PATTERNS`, matches and matched characters per line.
-
-    The same numbers as :func:`_regex_counts` over the whole text, but each pattern runs only
-    over the lines that hold one of its :data:`_TRIGGERS` (joined again): most lines hold none.
-    """
-    n = len(lines)
+def _trigger_lines(cps: np.ndarray, line_of: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Per pattern of :data:`_PATTERNS`, which lines hold one of its :data:`_TRIGGERS`."""
     firsts = _trigger_table()
     pos = np.flatnonzero(firsts[np.minimum(cps, len(firsts) - 1)])
     head = cps[pos]
@@ -459,6 +506,12 @@ def _pattern_counts(lines: Sequence[str], cps: np.ndarray, line_of: np.ndarray) 
                 found[seq] = line_of[at]
             hit[found[seq]] = True
         wanted[name] = hit
+    return wanted
+
+
+def _count_patterns(lines: Sequence[str], wanted: dict[str, np.ndarray]) -> dict[str, tuple]:
+    """Per pattern, matches and matched characters per line, searching only the ``wanted`` lines."""
+    n = len(lines)
     out = {}
     for name, pattern in _PATTERNS.items():
         sel = np.flatnonzero(wanted[name])
@@ -471,6 +524,23 @@ def _pattern_counts(lines: Sequence[str], cps: np.ndarray, line_of: np.ndarray) 
             cnt[sel], chars[sel] = _regex_counts(pattern, "\n".join(sub), starts)
         out[name] = (cnt, chars)
     return out
+
+
+def _pattern_counts(lines: Sequence[str], cps: np.ndarray, line_of: np.ndarray) -> dict[str, tuple]:
+    """Per pattern of :data:`_PATTERNS`, matches and matched characters per line.
+
+    The same numbers as :func:`_regex_counts` over the whole text, but each pattern runs only
+    over the lines that hold one of its :data:`_TRIGGERS` (joined again): most lines hold none.
+    """
+    return _count_patterns(lines, _trigger_lines(cps, line_of, len(lines)))
+
+
+@lru_cache(maxsize=1)
+def _trigger_sequences() -> tuple[tuple[str, ...], dict[str, int]]:
+    """The distinct :data:`_TRIGGERS` sequences, and per pattern the bit mask of its own."""
+    seqs = tuple(dict.fromkeys(seq for group in _TRIGGERS.values() for seq in group))
+    masks = {name: sum(1 << seqs.index(seq) for seq in group) for name, group in _TRIGGERS.items()}
+    return seqs, masks
 
 
 def _date_counts(cps: np.ndarray, line_of: np.ndarray, n: int) -> np.ndarray:
@@ -510,8 +580,9 @@ def line_features(
         By default all lines are one document.  Batching many documents into one call is
         much faster: the character work is done once over the whole batch.
     _text, out
-        Internal: the batch's case-folded text (``_fasttokens.prepare``) when the caller has
-        it, and a float32 (n, n_features) array to fill.
+        Internal: the batch's case-folded text (``_fasttokens.prepare``) or compiled text pass
+        (``_compiled.text_stats``) when the caller has it, and a float32 (n, n_features)
+        array to fill.
 
     Returns
     -------
@@ -526,28 +597,25 @@ def line_features(
         doc_lengths = [n]
     if sum(doc_lengths) != n:
         raise ValueError(f"doc_lengths add up to {sum(doc_lengths)}, not to the {n} lines given")
-    cps, starts, ends, counts, n_words, classes, line_of = _char_class_block(lines)
-    n_chars = (ends - starts).astype(np.float64)
+    core = _backend.CORE
+    if core is not None:
+        n_chars, counts, n_words, n_cap_words, sep_counts, first, last, first_class, date_n, wanted = (
+            _line_stats_compiled(core, lines)
+        )
+    else:
+        n_chars, counts, n_words, n_cap_words, sep_counts, first, last, first_class, date_n, wanted = (
+            _line_stats_numpy(lines)
+        )
     safe = np.maximum(n_chars, 1.0)
     letters = counts[:, _UPPER] + counts[:, _LOWER] + counts[:, _LETTER_OTHER]
     cased = np.maximum(counts[:, _UPPER] + counts[:, _LOWER], 1.0)
-    first, last = _first_last(cps, starts, ends)
-    pc = _pattern_counts(lines, cps, line_of)
+    pc = _count_patterns(lines, wanted)
     sc_n, sc_chars = pc["shortcode"]
     ph_n, ph_chars = pc["placeholder"]
     url_n, url_chars = pc["url"]
     email_n = pc["email"][0]
     handle_n = pc["handle"][0]
     copy_n = pc["copyright"][0]
-    date_n = _date_counts(cps, line_of, n)
-    # Capitalised words: an upper-case letter right after a non-letter.
-    cap_start = classes == _UPPER
-    if len(cps):
-        cap_start[1:] &= classes[:-1] > _LETTER_OTHER
-    n_cap_words = np.bincount(line_of[cap_start], minlength=n).astype(np.float64)
-    sep_table = _separator_table()
-    is_sep = sep_table[np.minimum(cps, len(sep_table) - 1)]
-    sep_counts = np.bincount(line_of[is_sep], minlength=n).astype(np.float64)
     words = np.maximum(n_words, 1.0)
     cols = (
         np.log1p(n_chars),
@@ -568,7 +636,7 @@ def line_features(
         _in_set(first, BULLETS),
         _in_set(first, "["),
         _in_set(first, "([{\"'«“"),
-        (_first_class(classes, starts, ends) == _UPPER),
+        (first_class == _UPPER),
         _in_set(first, "0123456789"),
         np.minimum(sc_n, 5.0),
         sc_chars / safe,
@@ -587,8 +655,58 @@ def line_features(
         out = np.empty((n, len(LINE_FEATURE_NAMES)), dtype=np.float32)
     for j, c in enumerate(cols):
         out[:, j] = c
+    if _text is None and core is not None:
+        from ._compiled import text_stats
+
+        _text = text_stats(core, lines, doc_lengths, TITLE_MAX_CHARS)
     _document_blocks(lines, n_chars, doc_lengths, _text, out=out[:, len(cols):])
     return out, LINE_FEATURE_NAMES
+
+
+def _line_stats_numpy(lines: Sequence[str]):
+    """The per-line character statistics :func:`line_features` uses, with numpy.
+
+    Returns
+    -------
+    tuple
+        ``n_chars``, class ``counts`` (n, 8), ``n_words``, ``n_cap_words``, ``sep_counts``
+        (float64), ``first`` / ``last`` code points (0 for an empty line), ``first_class``
+        (-1 for an empty line), ``date_n`` (float64), and per pattern the lines to search.
+    """
+    n = len(lines)
+    cps, starts, ends, counts, n_words, classes, line_of = _char_class_block(lines)
+    n_chars = (ends - starts).astype(np.float64)
+    first, last = _first_last(cps, starts, ends)
+    wanted = _trigger_lines(cps, line_of, n)
+    date_n = _date_counts(cps, line_of, n)
+    # Capitalised words: an upper-case letter right after a non-letter.
+    cap_start = classes == _UPPER
+    if len(cps):
+        cap_start[1:] &= classes[:-1] > _LETTER_OTHER
+    n_cap_words = np.bincount(line_of[cap_start], minlength=n).astype(np.float64)
+    sep_table = _separator_table()
+    is_sep = sep_table[np.minimum(cps, len(sep_table) - 1)]
+    sep_counts = np.bincount(line_of[is_sep], minlength=n).astype(np.float64)
+    first_class = _first_class(classes, starts, ends)
+    return n_chars, counts, n_words, n_cap_words, sep_counts, first, last, first_class, date_n, wanted
+
+
+def _line_stats_compiled(core, lines: Sequence[str]):
+    """:func:`_line_stats_numpy` computed by the compiled extension ``core`` in one pass per line."""
+    names = core.STAT_NAMES
+    stats = np.empty((len(lines), len(names)), dtype=np.int64)
+    seqs, masks = _trigger_sequences()
+    core.line_stats(lines, _full_class_table(), _separator_table(), seqs, stats)
+
+    def col(name):
+        return stats[:, names.index(name)]
+
+    counts = stats[:, [names.index(c) for c in _CLASS_NAMES]].astype(np.float64)
+    as_float = [col(c).astype(np.float64) for c in ("chars", "words", "cap_words", "separators")]
+    triggers = col("triggers")
+    wanted = {name: (triggers & mask) != 0 for name, mask in masks.items()}
+    return (as_float[0], counts, *as_float[1:], col("first_cp"), col("last_cp"), col("first_class"),
+            col("dates").astype(np.float64), wanted)
 
 
 _OWN_NAMES = (

@@ -53,10 +53,20 @@ def extract_features(lines: Sequence[str], doc_lengths: Sequence[int] | None = N
     -------
     FeatureBatch
     """
+    from . import _backend
     from ._fasttokens import prepare
+    from .lines import TITLE_MAX_CHARS
 
     doc_lengths = tuple(doc_lengths) if doc_lengths is not None else (len(lines),)
-    text = prepare(lines) if len(lines) else None  # case-folded once for titles and tokens
+    # case-folded once for titles and tokens
+    if not len(lines):
+        text = None
+    elif _backend.CORE is not None:
+        from ._compiled import text_stats
+
+        text = text_stats(_backend.CORE, lines, doc_lengths, TITLE_MAX_CHARS)
+    else:
+        text = prepare(lines)
     own, own_names = line_features(lines, doc_lengths, _text=text)
     nb, nb_names = neighbour_features(own, own_names, doc_lengths)
     win, win_names = window_means(own, own_names, doc_lengths)

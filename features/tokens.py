@@ -84,12 +84,20 @@ def token_hashes(lines: Sequence[str], _text=None) -> tuple[np.ndarray, np.ndarr
     Notes
     -----
     The result is exactly that of hashing :func:`_line_tokens` with :func:`zlib.crc32`, but
-    computed over the whole batch at once (see :mod:`boilerline.features._fasttokens`): the tokens
-    are never built as strings.  ``_text`` is the batch's :func:`~._fasttokens.prepare` result
-    when the caller already has it.
+    computed over the whole batch at once (see :mod:`boilerline.features._fasttokens`), or by the
+    compiled loops when they are built (:data:`boilerline.features.BACKEND`): the tokens are
+    never built as strings.  ``_text`` is the batch's :func:`~._fasttokens.prepare` or
+    :func:`~._compiled.text_stats` result when the caller already has it.
     """
+    from . import _backend
+    from ._compiled import CoreText, text_stats
     from ._fasttokens import fast_token_hashes
 
+    if isinstance(_text, CoreText):
+        return _text.indptr, _text.indices
+    if _text is None and _backend.CORE is not None:
+        text = text_stats(_backend.CORE, lines, None, 0)
+        return text.indptr, text.indices
     out = fast_token_hashes(lines, _text)
     return out if out is not None else _token_hashes_reference(lines)
 

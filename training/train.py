@@ -349,7 +349,7 @@ def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str
         X = _stage1_input((F.dense[out] - mean) / scale, F.tokens[out])
         P_oof[out] = _full_proba(mlp, n_labels, X)
     own = ((F.dense - mean) / scale)[:, : _n_own(F.names)]
-    Z = stage2_inputs(P_oof, own, labels, F.doc_lengths, STAGE2_DECAYS)
+    Z = stage2_inputs(P_oof, own, labels, F.doc_lengths, decays=STAGE2_DECAYS)
     z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
     rows = np.flatnonzero(F.y >= 0)
     mlp2 = fit_validated(STAGE2_HIDDEN, (Z[rows] - z_mean) / z_scale, F.y[rows],
