@@ -35,7 +35,7 @@ BATCH_LINES = 8_192
 STAGE2_OFFSETS = (-3, -2, -1, 1, 2, 3)
 #: Decays of the section-state summaries before and after each line, when the artifact does
 #: not say (artifacts record theirs as ``stage2_decays``).
-STAGE2_DECAYS = (0.7,)
+STAGE2_DECAYS = (RUNNING_DECAY,)
 
 
 _BLAS_CONTROLLER: list = []  # threadpoolctl's controller, made on first use (or None)
@@ -142,16 +142,31 @@ def stage2_inputs(
     if (mean is None) != (scale is None):
         raise ValueError("stage2_inputs: give both mean and scale, or neither")
     core = _backend.CORE
-    if core is not None and tuple(decays) == (RUNNING_DECAY,) and P.dtype == np.float32 and own.dtype == np.float32 and (
+    if core is not None and P.dtype == np.float32 and own.dtype == np.float32 and (
         mean is None or (mean.dtype == np.float32 and scale.dtype == np.float32)
     ):
         # the same blocks, filled row by row (and standardised) in one compiled pass
         n, k = P.shape
         lengths = np.ascontiguousarray(doc_lengths, dtype=np.int64)
-        Z = np.empty((n, k + len(STAGE2_OFFSETS) * (k + 1) + 2 * k + own.shape[1]), dtype=np.float32)
+        base = k + len(STAGE2_OFFSETS) * (k + 1)
+        Z = np.empty((n, base + 2 * k + own.shape[1]), dtype=np.float32)
+        one = len(decays) == 1
         core.stage2_inputs(np.ascontiguousarray(P), np.ascontiguousarray(own), n, k, own.shape[1], lengths,
-                           STAGE2_OFFSETS, RUNNING_DECAY, mean, scale, Z)
-        return Z
+                           STAGE2_OFFSETS, float(decays[0]), mean if one else None, scale if one else None, Z)
+        if one:
+            return Z
+        # more decays: their summaries go between the first one's and the own features
+        n_sum = 2 * k * len(decays)
+        W = np.empty((n, base + n_sum + own.shape[1]), dtype=np.float32)
+        W[:, :base + 2 * k] = Z[:, :base + 2 * k]
+        W[:, base + n_sum:] = Z[:, base + 2 * k:]
+        for d, decay in enumerate(decays[1:], start=1):
+            lo = base + 2 * k * d
+            running_summaries(P, list(labels), doc_lengths, decay=decay, out=W[:, lo:lo + 2 * k])
+        if mean is not None:
+            W -= mean
+            W /= scale
+        return W
     n, k = P.shape
     # One preallocated float32 matrix, filled block by block (same columns as an hstack of
     # P, [shift_within_documents(P, off), exists] per offset, summaries, own).

@@ -650,3 +650,18 @@ def test_compiled_split_blank_equals_numpy(monkeypatch, lines):
     assert kept == want_kept and all(type(x) is str for x in kept)
     np.testing.assert_array_equal(where, want_where)
     assert where.dtype == np.int64
+
+
+@pytest.mark.parametrize("decays", [(0.7,), (0.7, 0.92)])
+def test_stage2_inputs_standardised_in_place_equal_standardising_after(backend, decays):
+    from boilerline.model.classifier import stage2_inputs
+
+    doc_lengths = [3, 7, 1]
+    rng = np.random.default_rng(5)
+    P = rng.dirichlet(np.ones(len(LABELS)), size=11).astype(np.float32)
+    own = rng.normal(size=(11, 4)).astype(np.float32)
+    raw = stage2_inputs(P, own, LABELS, doc_lengths, decays=decays)
+    mean = rng.normal(size=raw.shape[1]).astype(np.float32)
+    scale = rng.uniform(0.5, 2.0, size=raw.shape[1]).astype(np.float32)
+    got = stage2_inputs(P, own, LABELS, doc_lengths, mean, scale, decays=decays)
+    np.testing.assert_allclose(got, (raw - mean) / scale, rtol=1e-5, atol=1e-6)
