@@ -43,10 +43,12 @@ STAGE2_HIDDEN = 32
 #: Folds (by site) used to make out-of-fold first-stage scores for the second stage.
 STAGE2_FOLDS = 2
 #: Decays of the second stage's section-state summaries (see ``stage2_inputs``).
-STAGE2_DECAYS = (0.7, 0.92)
+STAGE2_DECAYS = (0.7,)
 #: Epochs and regularisation of the networks.  Large minibatches keep the Adam updates of the
 #: hashed-token weights (a dense 32k x 64 matrix) affordable: training stays under 30 minutes.
-MAX_EPOCHS = 24
+MAX_EPOCHS = 16
+#: With --site-validation: the most epochs, of which the best on the held-back sites is kept.
+VALIDATED_MAX_EPOCHS = 24
 BATCH_SIZE = 1024
 LEARNING_RATE = 2e-3
 #: Share of `other` lines the first stage trains on: most are menus, alike and plentiful.
@@ -219,11 +221,12 @@ EARLY_STOPPING_MIN_ROWS = 5_000
 VALIDATION_ONE_IN = 10
 #: Epochs without a better validation macro-F1 before training stops.
 PATIENCE = 3
-#: The first stage always trains this many epochs (the choice of epoch starts after them).
-#: The held-back auto-labelled sites peak after 1-3 epochs, but the hand-labelled dev pages
-#: and the seed page were labelled better after 16 at learning rate 2e-3 (dev macro-F1 0.68
-#: vs 0.67, seed 0.86 vs 0.71, same data): the word cues ("commentaire", "Publicidade")
-#: sharpen late, and what the auto labels reward early is partly their own noise.
+#: With --site-validation the first stage always trains this many epochs (the choice of epoch
+#: starts after them). The held-back auto-labelled sites peak after 1-3 epochs, but the
+#: hand-labelled dev pages and the seed page were labelled better after 16 at learning rate
+#: 2e-3 (dev macro-F1 0.68 vs 0.67, seed 0.86 vs 0.71, same data): the word cues
+#: ("commentaire", "Publicidade") sharpen late, and what the auto labels reward early is
+#: partly their own noise.
 STAGE1_MIN_EPOCHS = 16
 #: Per-label offsets added to the last layer's logits are tuned on the held-back sites to
 #: maximise macro-F1 (class weights make rare labels over-predicted: on held-out sites tag,
@@ -284,7 +287,7 @@ def fit_validated(hidden: int, X, y: np.ndarray, w: np.ndarray, val: np.ndarray,
     Xf, yf, wf, Xv, yv = X[fit_rows], y[fit_rows], w[fit_rows], X[val_rows], y[val_rows]
     classes = np.unique(y)
     best, best_state, since, scores = -1.0, None, 0, []
-    for epoch in range(max(MAX_EPOCHS, min_epochs)):
+    for epoch in range(max(VALIDATED_MAX_EPOCHS, min_epochs)):
         mlp.partial_fit(Xf, yf, sample_weight=wf, classes=classes)
         score = _macro_f1(yv, mlp.predict(Xv))
         scores.append(round(score, 4))
@@ -346,10 +349,16 @@ def _n_own(names: Sequence[str]) -> int:
     return next(i for i, n in enumerate(names) if n.startswith("nb"))
 
 
-def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str]):
-    """Fit the context network on out-of-fold first-stage scores (folds by site)."""
+def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str],
+               line_val: np.ndarray | None = None, decays: Sequence[float] = STAGE2_DECAYS):
+    """Fit the context network on out-of-fold first-stage scores (folds by site).
+
+    ``line_val``: per line, whether its site is held back for early stopping (none if None);
+    ``decays``: those of the section-state summaries.
+    """
     n_labels = len(labels)
-    line_val = validation_sites(docs.sites)[F.line_doc]
+    if line_val is None:
+        line_val = np.zeros(len(F.y), dtype=bool)
     fold_of_site = {s: zlib.crc32(("fold" + s).encode()) % STAGE2_FOLDS for s in set(docs.sites)}
     line_fold = np.asarray([fold_of_site[docs.sites[d]] for d in F.line_doc], dtype=np.int64)
     P_oof = np.zeros((len(F.y), n_labels), dtype=np.float32)
@@ -360,7 +369,7 @@ def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str
         X = _stage1_input((F.dense[out] - mean) / scale, F.tokens[out])
         P_oof[out] = _full_proba(mlp, n_labels, X)
     own = ((F.dense - mean) / scale)[:, : _n_own(F.names)]
-    Z = stage2_inputs(P_oof, own, labels, F.doc_lengths, decays=STAGE2_DECAYS)
+    Z = stage2_inputs(P_oof, own, labels, F.doc_lengths, decays=decays)
     z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
     rows = np.flatnonzero(F.y >= 0)
     mlp2 = fit_validated(STAGE2_HIDDEN, (Z[rows] - z_mean) / z_scale, F.y[rows],
@@ -437,9 +446,9 @@ def _versions() -> dict[str, str]:
 class TrainedModel:
     """The trained networks and what is needed to export them."""
 
-    def __init__(self, labels, names, mean, scale, stage1, stage2=None, offsets=None):
+    def __init__(self, labels, names, mean, scale, stage1, stage2=None, offsets=None, decays=STAGE2_DECAYS):
         self.labels, self.names, self.mean, self.scale = tuple(labels), tuple(names), mean, scale
-        self.stage1, self.stage2 = stage1, stage2
+        self.stage1, self.stage2, self.decays = stage1, stage2, tuple(decays)
         self.offsets = np.zeros(len(self.labels), dtype=np.float32) if offsets is None else np.asarray(offsets, np.float32)
 
     def classifier(self):
@@ -447,7 +456,7 @@ class TrainedModel:
         from boilerline.model.classifier import LineClassifier
 
         return LineClassifier(self.arrays(), {"labels": list(self.labels), "n_own_features": _n_own(self.names),
-                                              "stage2_decays": list(STAGE2_DECAYS)})
+                                              "stage2_decays": list(self.decays)})
 
     def arrays(self) -> dict[str, np.ndarray]:
         n_dense = len(self.names)
@@ -512,8 +521,15 @@ def _validation_offsets(model: "TrainedModel", docs: Documents) -> tuple[np.ndar
     return b, before, after
 
 
-def fit(docs: Documents, labels: Sequence[str], stage2: bool = True) -> TrainedModel:
-    """Fit both stages on ``docs``."""
+def fit(docs: Documents, labels: Sequence[str], stage2: bool = True, site_validation: bool = False,
+        decays: Sequence[float] = STAGE2_DECAYS) -> TrainedModel:
+    """Fit both stages on ``docs``.
+
+    ``site_validation``: hold back one training site in VALIDATION_ONE_IN to choose the
+    epochs and tune per-label offsets on them (see :func:`fit_validated`, :func:`tune_offsets`);
+    off, the networks use scikit-learn's early stopping on random lines and no offsets (the
+    recipe of the shipped model).  ``decays``: the second stage's summary decays.
+    """
     t0 = time.time()
     F = featurize(docs, labels)
     mean, scale = F.dense.mean(axis=0), F.dense.std(axis=0) + 1e-6
@@ -521,17 +537,18 @@ def fit(docs: Documents, labels: Sequence[str], stage2: bool = True) -> TrainedM
     if len(rows) == 0:
         raise ValueError("no labelled lines to train on")
     print(f"  features of {len(F.y)} lines in {time.time() - t0:.0f}s; stage 1 on {len(rows)} lines", flush=True)
-    line_val = validation_sites(docs.sites)[F.line_doc]
+    line_val = validation_sites(docs.sites)[F.line_doc] if site_validation else None
     s1 = fit_stage1(F, mean, scale, len(labels), rows, line_val)
     print(f"  stage 1: {_epochs(s1)}, {time.time() - t0:.0f}s", flush=True)
-    s2 = fit_stage2(F, docs, mean, scale, labels) if stage2 else None
+    s2 = fit_stage2(F, docs, mean, scale, labels, line_val, decays) if stage2 else None
     if stage2:
         print(f"  stage 2: {_epochs(s2[0])}, {time.time() - t0:.0f}s", flush=True)
-    model = TrainedModel(labels, F.names, mean, scale, s1, s2)
-    offsets, before, after = _validation_offsets(model, docs)
-    model.offsets = offsets
-    print(f"  label offsets {dict(zip(labels, offsets.round(2).tolist()))}: validation-site macro-F1 "
-          f"{before:.4f} -> {after:.4f}, {time.time() - t0:.0f}s", flush=True)
+    model = TrainedModel(labels, F.names, mean, scale, s1, s2, decays=decays)
+    if site_validation:
+        offsets, before, after = _validation_offsets(model, docs)
+        model.offsets = offsets
+        print(f"  label offsets {dict(zip(labels, offsets.round(2).tolist()))}: validation-site macro-F1 "
+              f"{before:.4f} -> {after:.4f}, {time.time() - t0:.0f}s", flush=True)
     return model
 
 
@@ -556,7 +573,7 @@ def export_artifact(model: TrainedModel, path: Path, meta: dict) -> str:
         "n_own_features": _n_own(model.names),
         "n_buckets": N_BUCKETS,
         "layers": {"stage1": [STAGE1_HIDDEN], "stage2": [STAGE2_HIDDEN] if model.stage2 else []},
-        "stage2_decays": list(STAGE2_DECAYS),
+        "stage2_decays": list(model.decays),
         "label_offsets": dict(zip(model.labels, model.offsets.round(3).tolist())),
         "versions": _versions(),
         **meta,
@@ -575,6 +592,8 @@ def train_model(
     stage2: bool = True,
     refit_all: bool = False,
     augment_fraction: float = AUGMENT_FRACTION,
+    site_validation: bool = False,
+    decays: Sequence[float] = STAGE2_DECAYS,
 ) -> dict:
     """Train, evaluate on held-out sites, and export.  Returns the held-out report."""
     t0 = time.time()
@@ -591,7 +610,7 @@ def train_model(
     train, test = docs.subset(train_idx), docs.subset(test_idx)
     print(f"{len(train)} training documents ({len(set(train.sites))} sites), "
           f"{len(test)} held-out documents ({len(set(test.sites))} sites)", flush=True)
-    model = fit(augment(train, augment_fraction), labels, stage2=stage2)
+    model = fit(augment(train, augment_fraction), labels, stage2=stage2, site_validation=site_validation, decays=decays)
     print(f"fitted in {time.time() - t0:.0f}s", flush=True)
     report = evaluate_model(model, test)
     block_idx = [i for i, r in enumerate(test.renderings) if r == "blocks"]
@@ -602,7 +621,8 @@ def train_model(
     shipped = model
     if refit_all and test_idx:
         print("refitting on all sites for the shipped model ...", flush=True)
-        shipped = fit(augment(docs, augment_fraction), labels, stage2=stage2)
+        shipped = fit(augment(docs, augment_fraction), labels, stage2=stage2, site_validation=site_validation,
+                      decays=decays)
     meta = {
         "training_data_hash": data_hash(docs),
         "training_documents": len(docs),
@@ -635,6 +655,8 @@ def main_train(args) -> int:
         stage2=not args.no_context,
         refit_all=args.refit_all,
         augment_fraction=args.augment,
+        site_validation=args.site_validation,
+        decays=tuple(args.stage2_decays),
     )
     return 0
 
@@ -650,5 +672,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-context", action="store_true", help="skip the second (context) stage")
     parser.add_argument("--augment", type=float, default=AUGMENT_FRACTION,
                         help="share of training pages copied with synthetic boilerplate (0 turns it off)")
+    parser.add_argument("--site-validation", action="store_true",
+                        help="hold back 1 training site in 10: choose epochs and tune per-label offsets on them")
+    parser.add_argument("--stage2-decays", type=float, nargs="+", default=list(STAGE2_DECAYS),
+                        help="decays of the second stage's section summaries (default: %(default)s)")
     parser.add_argument("--refit-all", action="store_true",
                         help="after evaluating, refit on every site (the shipped scores then come from the split model)")
