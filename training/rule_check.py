@@ -23,6 +23,7 @@ import random
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Sequence
 
 RULE_CHECK_PATH = Path("data/rule_check.tsv")
 DATASET_PATH = Path("data/processed/lines")
@@ -85,8 +86,8 @@ def _allocate(counts: dict[str, int], n: int) -> dict[str, int]:
     return alloc
 
 
-def sample_for_check(dataset, n: int = 360, seed: int = 0) -> list[dict]:
-    """A stratified sample of labelled lines.
+def sample_for_check(dataset, n: int = 360, seed: int = 0, only: Sequence[str] | None = None) -> list[dict]:
+    """A stratified sample of labelled lines (of the base rules in ``only``, when given).
 
     Strata are base rules (see module doc); within a rule, samples go round-robin over the
     sources (then over documents) so one source or page does not fill a rule's share. Each
@@ -104,6 +105,8 @@ def sample_for_check(dataset, n: int = 360, seed: int = 0) -> list[dict]:
             if r is None:
                 continue
             b = base_rule(r)
+            if only is not None and b not in only:
+                continue
             where[b][src][i].append(j)
             counts[b] += 1
     alloc = _allocate(dict(counts), n)
@@ -272,6 +275,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", type=Path, default=RULE_CHECK_PATH, help="judged TSV (rule-precision)")
     p.add_argument("-n", type=int, default=360, help="sample size (rule-sample)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--rules", nargs="+", default=None, help="sample these base rules only (rule-sample)")
 
 
 def _load(path: Path):
@@ -283,7 +287,7 @@ def _load(path: Path):
 def main_rule_sample(args: argparse.Namespace) -> int:
     """Print the sample for a person to judge (stdout only: it holds page text)."""
     ds = _load(args.dataset)
-    for k, s in enumerate(sample_for_check(ds, n=args.n, seed=args.seed)):
+    for k, s in enumerate(sample_for_check(ds, n=args.n, seed=args.seed, only=args.rules)):
         print(f"=== #{k} {s['doc_id']}\t{s['rendering']}\t{s['line_no']}\t{s['line_sha1']}\t"
               f"{s['rule']}\t{s['auto_label']}\t[{s['source']} {s['language']} {s['site']}]")
         for j, text, lab in s["context"]:
