@@ -2,9 +2,15 @@
 
 Writes JSONL files of the given sizes (the hand-written fixture pages, repeated), labels each
 with the CLI in a child process, and prints the child's peak RSS (from ``VmHWM`` via
-``resource.getrusage(RUSAGE_CHILDREN)`` of a fresh wrapper process per run) and lines/s.
+``resource.getrusage(RUSAGE_CHILDREN)`` of a fresh wrapper process per run: the largest
+single process) and lines/s. On Linux it also samples ``VmRSS`` of the CLI and all its worker
+processes every 0.1 s and prints the largest sum seen (forked workers share pages with the
+main process, which the sum counts again, so it overstates the memory used).
 
-    python bench/streaming_memory.py --sizes-mb 50 200 800 [--workers 1]
+    python bench/streaming_memory.py --sizes-mb 50 200 800 [--workers 1] [--tmp-dir /tmp]
+
+The input files are written to ``--tmp-dir`` (default: the system's temporary folder) and
+deleted after each run.
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+#: Seconds between two samples of the process tree's RSS.
+SAMPLE_SECONDS = 0.1
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "pages"
 # A wrapper that runs the CLI and reports its own children's peak RSS: a fresh process per
@@ -45,15 +54,57 @@ def make_jsonl(path: Path, target_bytes: int) -> int:
     return n_lines
 
 
+def _tree_rss_kib(root: int) -> int | None:
+    """Sum of ``VmRSS`` (KiB) of the descendants of ``root`` now; None without /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    try:
+        pids = [int(d) for d in os.listdir("/proc") if d.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+        except OSError:  # ended meanwhile
+            continue
+        children.setdefault(int(fields["PPid"]), []).append(pid)
+        rss[pid] = int(fields["VmRSS"].split()[0]) if "VmRSS" in fields else 0
+    # The descendants only: ``root`` is the small wrapper process, not the CLI.
+    total, todo = 0, list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def run_sampled(cmd: list[str]) -> tuple[str, int | None]:
+    """Run ``cmd``; return its stdout and the largest RSS sum (KiB) of its descendants seen."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    peak = None
+    while proc.poll() is None:
+        now = _tree_rss_kib(proc.pid)
+        if now is not None:
+            peak = max(peak or 0, now)
+        time.sleep(SAMPLE_SECONDS)
+    out = proc.stdout.read()
+    proc.stdout.close()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return out, peak
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes-mb", type=int, nargs="+", default=[50, 200, 800])
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--model", default=None)
+    ap.add_argument("--tmp-dir", default=None, help="where to write the input files (default: the system's)")
     args = ap.parse_args(argv)
-    print("| input | lines | seconds | lines/s | peak RSS of the CLI |")
-    print("|---:|---:|---:|---:|---:|")
-    with tempfile.TemporaryDirectory() as tmp:
+    print("| input | lines | seconds | lines/s | peak RSS of the CLI | peak RSS sum, CLI + workers (sampled) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(dir=args.tmp_dir) as tmp:
         for mb in args.sizes_mb:
             src = Path(tmp) / f"in-{mb}.jsonl"
             n_lines = make_jsonl(src, mb << 20)
@@ -62,12 +113,12 @@ def main(argv=None) -> int:
             if args.model:
                 cmd += ["--model", args.model]
             t0 = time.perf_counter()
-            out = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], check=True,
-                                 capture_output=True, text=True).stdout
+            out, tree_kib = run_sampled([sys.executable, "-c", WRAPPER, *cmd])
             secs = time.perf_counter() - t0
             peak_mib = int(out.strip().splitlines()[-1]) / 1024
+            tree = "n/a" if tree_kib is None else f"{tree_kib / 1024:,.0f} MiB"
             print(f"| {src.stat().st_size / 2**20:,.0f} MiB | {n_lines:,} | {secs:.1f} | "
-                  f"{n_lines / secs:,.0f} | {peak_mib:,.0f} MiB |", flush=True)
+                  f"{n_lines / secs:,.0f} | {peak_mib:,.0f} MiB | {tree} |", flush=True)
             src.unlink()
     return 0
 

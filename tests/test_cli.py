@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -15,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boilerline.model import LABELS, load_model
+from boilerline.model import cli
 from boilerline.model import io as bio
 from boilerline.model.cli import (
+    EXIT_INTERNAL,
     EXIT_MODEL,
     EXIT_OK,
     EXIT_SKIPPED,
@@ -675,26 +679,62 @@ def test_train_on_own_labels_then_load_and_label(tmp_path, labelled_pages):
     assert run_cli(["train", "--data", str(tmp_path / "nope.jsonl"), "-o", str(model_path)])[0] == EXIT_USAGE
 
 
+@pytest.mark.parametrize("piece_bytes", [None, 700])
 @pytest.mark.parametrize("on_error", ["fail", "skip"])
 @pytest.mark.parametrize("command", ["label", "clean"])
-def test_two_workers_write_the_same_bytes_and_stderr_as_one(tmp_path, on_error, command):
-    """Workers parse and serialise records themselves: output, stderr and status stay identical."""
+def test_workers_write_the_same_bytes_and_stderr_as_one(tmp_path, monkeypatch, on_error, command, piece_bytes):
+    """Workers read, parse and serialise pieces of the input themselves (from a file) or get them
+    from the main process (stdin): output, stderr and status stay identical to one process.
+
+    With 700-byte pieces (``piece_bytes``) the input is cut in many places, next to the BOM, blank
+    lines, bad records and lines longer than a piece.
+    """
+    if piece_bytes is not None:
+        monkeypatch.setattr(cli, "WORKER_PIECE_BYTES", piece_bytes)
     docs = _corpus_docs(30)
     good = [json.dumps(d, ensure_ascii=False).encode() + b"\n" for d in docs]
     data = (b"\xef\xbb\xbf" + b"".join(good[:7]) + b"\n  \n" + b"not json\n" + b"".join(good[7:15])
             + b'{"id": "no text"}\n\r\n' + b"[1, 2]\n" + b"".join(good[15:]) + b'{"lines": ["a", 3]}\n'
-            + b'{"text": "caf\\ud800 \xe9\xff"}\n')
+            + b'{"text": "caf\\ud800 \xe9\xff"}')  # no final newline
     src = tmp_path / "in.jsonl"
     src.write_bytes(data)
     results = []
-    for workers in ("1", "2"):
-        dst = tmp_path / f"out{workers}.jsonl"
-        status, _, err = run_cli([command, "--jsonl", str(src), "--workers", workers, "--batch-size", "4",
-                                  "--on-error", on_error, "-o", str(dst)])
-        results.append((status, err, dst.read_bytes()))
-    assert results[0] == results[1]
+    for workers, source in (("1", "file"), ("2", "file"), ("3", "file"), ("2", "stdin")):
+        dst = tmp_path / f"out{workers}{source}.jsonl"
+        status, _, err = run_cli([command, "--jsonl", str(src) if source == "file" else "-", "--workers", workers,
+                                  "--batch-size", "4", "--on-error", on_error, "-o", str(dst)],
+                                 stdin=data if source == "stdin" else b"")
+        results.append((status, err.replace("<stdin>", str(src)), dst.read_bytes()))
+    assert results[0] == results[1] == results[2] == results[3]
     status, err, out = results[0]
     if on_error == "fail":
         assert status == EXIT_USAGE and "line 10" in err and out.count(b"\n") == 7
     else:
         assert status == EXIT_SKIPPED and out.count(b"\n") == len(docs) + 5 and "4 bad record(s)" in err
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the crashing model reaches the workers by fork")
+def test_a_dead_worker_is_an_error_and_no_record_after_it_is_written(tmp_path, monkeypatch, clf):
+    """A worker killed mid-piece (here: os._exit) stops the run with status 4 and an error naming the
+    first input line not written; the output is exactly the records before it, never a gap."""
+    import boilerline.model
+
+    class CrashingModel:
+        def predict_documents(self, docs):
+            if any("CRASH" in line for lines in docs for line in lines):
+                os._exit(9)
+            return clf.predict_documents(docs)
+
+    monkeypatch.setattr(boilerline.model, "load_model", lambda *args, **kwargs: CrashingModel())
+    monkeypatch.setattr(cli, "WORKER_PIECE_BYTES", 700)
+    docs = _corpus_docs(40)
+    docs[25] = {"id": 25, "lines": ["CRASH"]}
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, docs)
+    status, _, err = run_cli(["label", "--jsonl", str(src), "--workers", "2", "-o", str(dst)])
+    assert status == EXIT_INTERNAL, err
+    match = re.search(r"worker process ended unexpectedly .* from line (\d+) on", err)
+    assert match, err
+    first_missing = int(match.group(1))
+    assert first_missing <= 26
+    assert [r["id"] for r in read_jsonl(dst)] == list(range(first_missing - 1))
