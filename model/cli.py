@@ -212,19 +212,30 @@ def _label_batches(
         for batch in batches:
             yield batch, label_documents(clf, [it.lines for it in batch if it.lines is not None])
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(model_path,)) as pool:
+    # An executor, not multiprocessing.Pool: a worker that dies (killed, out of memory) breaks
+    # the executor and every pending result raises, where a Pool would wait forever.
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(model_path,)) as pool:
         pending: deque = deque()
         limit = PENDING_BATCHES_PER_WORKER * workers
-        for batch in batches:
-            docs = [it.lines for it in batch if it.lines is not None]
-            pending.append((batch, pool.apply_async(_label_in_worker, (docs,))))
-            if len(pending) >= limit:
-                done, result = pending.popleft()
-                yield done, result.get()
-        while pending:
-            done, result = pending.popleft()
-            yield done, result.get()
+
+        try:
+            for batch in batches:
+                docs = [it.lines for it in batch if it.lines is not None]
+                pending.append((batch, pool.submit(_label_in_worker, docs)))
+                if len(pending) >= limit:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        except BrokenProcessPool as exc:  # raised by result() or by the next submit()
+            raise WorkerDied(
+                "a worker process ended unexpectedly (killed, out of memory or crashed); "
+                "the batches before the one it was labelling were written, none after") from exc
 
 
 def _jsonl_chunk(clf, raw_lines: list[tuple[int, bytes]], keep: tuple[str, ...] | None,

@@ -738,3 +738,20 @@ def test_a_dead_worker_is_an_error_and_no_record_after_it_is_written(tmp_path, m
     first_missing = int(match.group(1))
     assert first_missing <= 26
     assert [r["id"] for r in read_jsonl(dst)] == list(range(first_missing - 1))
+
+
+def test_parquet_with_workers_equals_one_process(tmp_path, tiny_model_path, labelled_pages):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    records = _fixture_records(labelled_pages)
+    src = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist([{"id": r["id"], "lines": r["lines"]} for r in records] * 3), src)
+    model = ["--model", str(tiny_model_path)]
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.parquet"
+        status, _, err = run_cli(["label", "--format", "parquet", str(src), "-o", str(out), "--batch-size", "2",
+                                  "--workers", workers, *model])
+        assert status == EXIT_OK, err
+        outs.append(pq.read_table(out))
+    assert outs[0].equals(outs[1]) and outs[0].num_rows == 3 * len(records)
