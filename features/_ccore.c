@@ -128,6 +128,32 @@ static void release(buf_t *b)
     }
 }
 
+/* Every document length is >= 0 and they add up to ``n`` (``what``: "lines" or "rows", for
+ * the message). Sets an exception and returns -1 otherwise; ``longest`` (may be NULL) gets
+ * the largest length. */
+static int check_doc_lengths(const int64_t *lengths, Py_ssize_t n_docs, Py_ssize_t n, const char *what,
+                             Py_ssize_t *longest)
+{
+    Py_ssize_t total = 0;
+    Py_ssize_t most = 0;
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        if (lengths[d] < 0) {
+            PyErr_SetString(PyExc_ValueError, "doc_lengths: a negative length");
+            return -1;
+        }
+        total += lengths[d];
+        if (lengths[d] > most)
+            most = lengths[d];
+    }
+    if (total != n) {
+        PyErr_Format(PyExc_ValueError, "doc_lengths add up to %zd, not to the %zd %s given", total, n, what);
+        return -1;
+    }
+    if (longest)
+        *longest = most;
+    return 0;
+}
+
 /* Read-only str views taken while the GIL is held; the references keep them alive while
  * the loops run without it (another thread may change the list meanwhile). */
 typedef struct {
@@ -901,20 +927,8 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
     int64_t one_doc = n;
     const int64_t *doc_lengths = want_doc ? db.view.buf : &one_doc;
     n_docs = want_doc ? db.view.len / 8 : 1;
-    Py_ssize_t total = 0;
-    for (Py_ssize_t d = 0; d < n_docs; d++) {
-        if (doc_lengths[d] < 0) {
-            PyErr_SetString(PyExc_ValueError, "doc_lengths: a negative length");
-            goto done;
-        }
-        total += doc_lengths[d];
-        if (doc_lengths[d] > longest)
-            longest = doc_lengths[d];
-    }
-    if (total != n) {
-        PyErr_Format(PyExc_ValueError, "doc_lengths add up to %zd, not to the %zd lines given", total, n);
+    if (check_doc_lengths(doc_lengths, n_docs, n, "lines", &longest) < 0)
         goto done;
-    }
     size_t rep_cap = 16; /* the repetition table: open addressing over the document's lines */
     while (rep_cap < 2 * (size_t)longest)
         rep_cap *= 2;
@@ -1188,18 +1202,9 @@ static PyObject *running_sums(PyObject *self, PyObject *args)
         goto done;
     const float *P = pb.view.buf;
     const int64_t *lengths = db.view.buf;
-    Py_ssize_t n_docs = db.view.len / 8, total = 0;
-    for (Py_ssize_t d = 0; d < n_docs; d++) {
-        if (lengths[d] < 0) {
-            PyErr_SetString(PyExc_ValueError, "doc_lengths: a negative length");
-            goto done;
-        }
-        total += lengths[d];
-    }
-    if (total != n) {
-        PyErr_Format(PyExc_ValueError, "doc_lengths add up to %zd, not to the %zd rows given", total, n);
+    Py_ssize_t n_docs = db.view.len / 8;
+    if (check_doc_lengths(lengths, n_docs, n, "rows", NULL) < 0)
         goto done;
-    }
     acc = PyMem_Malloc(k * sizeof(double));
     if (!acc) {
         PyErr_NoMemory();
@@ -1291,18 +1296,9 @@ static PyObject *stage2_inputs(PyObject *self, PyObject *args)
     const float *mean = standardise ? mb.view.buf : NULL, *scale = standardise ? sb.view.buf : NULL;
     const int64_t *lengths = db.view.buf;
     float *out = ob.view.buf;
-    Py_ssize_t n_docs = db.view.len / 8, total = 0;
-    for (Py_ssize_t d = 0; d < n_docs; d++) {
-        if (lengths[d] < 0) {
-            PyErr_SetString(PyExc_ValueError, "doc_lengths: a negative length");
-            goto done;
-        }
-        total += lengths[d];
-    }
-    if (total != n) {
-        PyErr_Format(PyExc_ValueError, "doc_lengths add up to %zd, not to the %zd rows given", total, n);
+    Py_ssize_t n_docs = db.view.len / 8;
+    if (check_doc_lengths(lengths, n_docs, n, "rows", NULL) < 0)
         goto done;
-    }
     Py_ssize_t col = k + n_off * (k + 1); /* where the running summaries start */
     double keep = 1.0 - decay;
     Py_BEGIN_ALLOW_THREADS
