@@ -222,7 +222,6 @@ COMMENT_HEADING_RE = re.compile(
     r"deixe um comentário|(?:\d+ )?komentarze?|dodaj komentarz|コメント|评论|댓글"
     r")$"
 )
-#: Related titles that are as often a teaser's link or a menu entry: they label their own line only.
 #: A line that is only a tag-list label ("Tags", "Etiquetas:", "Mots-clés"): it and the
 #: short links under it are the article's tags (outside sidebars, where a "Categories"
 #: widget lists the whole site's sections).
@@ -238,6 +237,7 @@ TAG_PREFIX_RE = re.compile(
     re.I,
 )
 TAG_ITEM_MAX_WORDS = 5
+#: Related titles that are as often a teaser's link or a menu entry: they label their own line only.
 WEAK_RELATED_HEADING_RE = re.compile(r"^(?:read (?:more|next)|see more|trending|latest|popular|recent|most)\b")
 READ_ALSO_RE = re.compile(
     r"^\s*(?:read (?:also|more|next)|see also|also read|related|(?:à |a )?lire aussi|lire la suite|voir aussi|"
@@ -601,7 +601,7 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
                     section.setdefault(j, ("related-link", R_RELATED_HEADING))
         elif (is_heading and COMMENT_HEADING_RE.match(t)) or COMMENT_COUNT_RE.match(t):
             section[i] = ("comment widget", R_COMMENT_HEADING)
-        elif TAG_HEADING_RE.match(t) and not (evs[i].weak_other and not evs[i].in_article) and not _in_menu(b):
+        elif TAG_HEADING_RE.match(t) and not _in_sidebar(evs[i]) and not _in_menu(b):
             section[i] = ("tag", R_TAG_HEADING)
             for j in _section_after(blocks, i, max_words=TAG_ITEM_MAX_WORDS):
                 section.setdefault(j, ("tag", R_TAG_HEADING))
@@ -609,7 +609,7 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
         m = TAG_PREFIX_RE.match(b.text)
         if (m and i not in section and len(b.text) <= 300 and m.end() < len(b.text)
                 and b.link_chars >= 0.6 * (len(b.text) - m.end())
-                and not (evs[i].weak_other and not evs[i].in_article)):
+                and not _in_sidebar(evs[i])):
             section[i] = ("tag", R_TAG_HEADING)
 
     for i, b in enumerate(blocks):
@@ -761,6 +761,11 @@ def _short(block: Block) -> bool:
     return _n_words(block.text) <= TEASER_PART_MAX_WORDS and not _in_footer(block)
 
 
+def _in_sidebar(ev: "_Evidence") -> bool:
+    """In generic site chrome (aside, .widget, #sidebar...) and not inside an article."""
+    return ev.weak_other and not ev.in_article
+
+
 def _in_footer(block: Block) -> bool:
     return any(tag == "footer" or "footer" in classes or "footer" in ids
                for tag, ids, classes, _ in _elements(block.context))
@@ -773,8 +778,7 @@ def _is_sidebar_article_title(block: Block) -> bool:
         return False
     if len(text.split()) < SIDEBAR_TITLE_MIN_WORDS or _in_menu(block):
         return False
-    return not any(tag == "footer" or "footer" in classes or "footer" in ids
-                   for tag, ids, classes, _ in _elements(block.context))
+    return not _in_footer(block)
 
 
 def _in_menu(block: Block) -> bool:
