@@ -29,7 +29,7 @@ from typing import Sequence
 import numpy as np
 
 from boilerline.features import N_BUCKETS, extract_features, weighted_token_matrix
-from boilerline.model.classifier import stage2_inputs
+from boilerline.model.classifier import STAGE2_DECAYS, stage2_inputs
 from boilerline.model.labels import LABELS
 from boilerline.model.persist import load_artifact, save_artifact
 from boilerline.training import model_card
@@ -42,8 +42,6 @@ STAGE1_HIDDEN = 64
 STAGE2_HIDDEN = 32
 #: Folds (by site) used to make out-of-fold first-stage scores for the second stage.
 STAGE2_FOLDS = 2
-#: Decays of the second stage's section-state summaries (see ``stage2_inputs``).
-STAGE2_DECAYS = (0.7,)
 #: Epochs and regularisation of the networks.  Large minibatches keep the Adam updates of the
 #: hashed-token weights (a dense 32k x 64 matrix) affordable: training stays under 30 minutes.
 MAX_EPOCHS = 16
@@ -272,8 +270,9 @@ def fit_validated(hidden: int, X, y: np.ndarray, w: np.ndarray, val: np.ndarray,
 
     The first ``min_epochs`` epochs are always trained and only the last of them competes.
 
-    ``val`` marks the rows of the held-back sites; the network trains on the others.  Small
-    data (or no held-back rows) falls back to a plain fit of SMALL_DATA_EPOCHS epochs.
+    ``val`` marks the rows of the held-back sites; the network trains on the others.  Without
+    held-back rows (or with small data) it is a plain fit: scikit-learn's early stopping on
+    random lines, MAX_EPOCHS epochs (SMALL_DATA_EPOCHS without early stopping on small data).
     """
     import copy
 
