@@ -80,6 +80,8 @@ SUBCOMMANDS = [
      "rule_check:main_rule_precision", None),
     ("rules-vs-dev", "how the training rules label the hand-labelled dev pages (auto vs hand labels)",
      "rule_check:main_rules_vs_dev", "rule_check:add_dev_arguments"),
+    ("label", "hand-label a page into the dev set (show / check / add) or print its count tables",
+     "handlabel:main_handlabel", "handlabel:add_arguments"),
 ]
 
 
