@@ -26,14 +26,14 @@ def _manifest_langs(root):
 
 def test_tsv_is_well_formed():
     docs = read_handlabels(DEV_SET_PATH)  # raises on bad columns, labels, hashes, numbering
-    assert len(docs) >= 20
+    assert len(docs) >= 60
     assert dev_doc_ids(DEV_SET_PATH) == set(docs)
     labels = Counter(lab for rows in docs.values() for _, lab in rows)
     assert set(labels) <= set(LABELS)
     # every class is present, so per-class scores exist
     assert set(labels) == set(LABELS)
     for doc, rows in docs.items():
-        assert 30 <= len(rows) <= 150, doc
+        assert 40 <= len(rows) <= 250, doc  # pages one person can label line by line
         assert rows[0][1] == "headline", f"{doc}: the <title> line is the page's headline"
 
 
