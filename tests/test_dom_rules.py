@@ -245,3 +245,60 @@ def test_tag_heading_and_its_short_links_are_tags_outside_sidebars():
 @pytest.mark.parametrize("line", ["CONTINUA DEPOIS DA PUBLICIDADE", "Conteúdo patrocinado"])
 def test_more_ad_labels(line):
     assert is_ad_label(line)
+
+
+def test_dated_teaser_lists_with_short_titles_are_related_links():
+    page = """<html><head><title>Story title - Site</title></head><body>
+    <article><h1>Story title</h1><p>Some text of the story that is long enough to be a paragraph.</p></article>
+    <aside class="widget"><h3>Recientes</h3>
+    <div><h5><a href="/1">Ensalada campera</a></h5><div><a href="/1">7 junio, 2024</a></div><p>Un texto corto.</p></div>
+    <div><h5><a href="/2">Bacalao con tomate</a></h5><div><a href="/2">29 abril, 2024</a></div><p>Otro texto.</p></div>
+    <div><h5><a href="/3">Torrijas fritas</a></h5><div><a href="/3">27/03/2024</a></div><p>Y otro.</p></div>
+    </aside>
+    <aside class="widget"><h3>Shop</h3><ul><li><a href="/p1">Pan rallado 9,90 EUR</a></li><li>2024</li>
+    <li><a href="/p2">Harina fina 4,50 EUR</a></li><li>2024</li><li><a href="/p3">Sal gorda 1,20 EUR</a></li><li>2024</li>
+    </ul></aside></body></html>"""
+    votes = dict(_votes_of_page(page))
+    for line in ("Recientes", "Ensalada campera", "7 junio, 2024", "Torrijas fritas", "27/03/2024"):
+        assert votes[line] == ("related-link", "dated-teaser-list"), line
+    assert votes["Pan rallado 9,90 EUR"][0] == "other"  # products with prices are not articles
+
+
+def test_recent_comments_widget_is_chrome_not_related():
+    page = """<html><head><title>Story title - Site</title></head><body>
+    <article><h1>Story title</h1><p>Some text of the story that is long enough to be a paragraph.</p></article>
+    <aside class="widget"><h3>Letzte Kommentare</h3><ul>
+    <li><a href="/a#c1">Christof bei Pidgin Benachrichtigungen endlich deaktivieren</a></li>
+    <li><a href="/b#c2">Gerd bei Lockpicking und die Kunst des Schlösseröffnens</a></li>
+    <li><a href="/c#c3">Lars bei Warum man eine gültige Adresse angeben muss</a></li></ul></aside></body></html>"""
+    votes = dict(_votes_of_page(page))
+    assert votes["Letzte Kommentare"] == ("other", "recent-comments-widget")
+    assert votes["Gerd bei Lockpicking und die Kunst des Schlösseröffnens"][0] == "other"
+
+
+def test_main_article_inside_a_broken_chrome_container_keeps_its_text():
+    # an unclosed <aside id="popup-newsletter"> swallows the page: the article is still the article
+    page = """<html><head><title>Story title - Site</title></head><body>
+    <aside id="popup-newsletter"><p>Join our newsletter</p>
+    <article><h1>Story title</h1><p>Some text of the story that is long enough to be a paragraph.</p>
+    <div class="share-buttons"><a href="/s">Share on Facebook</a></div></article></body></html>"""
+    votes = dict(_votes_of_page(page))
+    assert votes["Story title"] == ("headline", "h1-matches-title")
+    assert votes["Some text of the story that is long enough to be a paragraph."] is None  # no chrome vote
+    assert votes["Share on Facebook"][0] == "other"  # evidence inside the article still counts
+    assert votes["Join our newsletter"][0] == "other"
+
+
+def test_category_kicker_beside_the_headline_and_breadcrumb_holding_it():
+    page = """<html><head><title>Council approves cycle lanes - Site</title></head><body>
+    <div class="breadcrumbs-line">Home » Council approves cycle lanes</div>
+    <article><div class="post-category"><a href="/c/city">City</a></div><h1>Council approves cycle lanes</h1>
+    <p>Some text of the story that is long enough to be a paragraph.</p></article>
+    <nav class="site-nav__list"><h3>Topics</h3><ul><li><a href="/t/a">Politics</a></li></ul></nav>
+    <div class="c-site-nav__list"><h3>Topics</h3><ul><li><a href="/t/b">Economy</a></li></ul></div>
+    <aside class="widget widget_categories"><ul><li><a href="/c/x">City</a></li></ul></aside></body></html>"""
+    votes = _votes_of_page(page)
+    assert votes[1] == ("Home » Council approves cycle lanes", ("headline", "repeat-of-headline"))
+    assert next(v for t, v in votes if t == "City") == ("tag", "category-kicker")
+    assert votes[-1] == ("City", ("other", "site-chrome"))  # the site's category list, far from the headline
+    assert all(v is None or v[0] != "tag" for t, v in votes if t in ("Topics", "Politics", "Economy"))

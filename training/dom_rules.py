@@ -54,12 +54,15 @@ R_OTHER_WEAK = "site-chrome"  # nav, site header/footer, aside, .widget, #sideba
 R_SIDEBAR_ARTICLE = "sidebar-article-link"  # a linked title of another article in a sidebar widget
 R_TAG_HEADING = "tag-heading-section"  # "Tags" / "Etiquetas" and the short links under it, or after "Tags:"
 R_TEASER_LIST = "chrome-teaser-list"  # every line of a run of other articles' teasers in site chrome
+R_DATED_TEASERS = "dated-teaser-list"  # linked titles each beside a date, in site chrome, with their dates
+R_RECENT_COMMENTS = "recent-comments-widget"  # "Recent comments" (on other posts): site chrome, not this page's
+R_KICKER = "category-kicker"  # a short category label in a category-classed element beside the headline
 
 RULES = (
     R_SHORTCODE, R_CAPTION_SHORTCODE, R_AD_LABEL, R_AD_CONTAINER, R_H1, R_TITLE, R_HEADLINE_REPEAT,
     R_CAPTION, R_TAG, R_TAGCLOUD, R_RELATED, R_RELATED_STEM, R_RELATED_HEADING, R_READ_ALSO, R_COMMENT,
     R_COMMENT_HEADING, R_OTHER_STRONG, R_OTHER_WEAK, R_PREV_NEXT, R_SHARE_TEXT, R_SIDEBAR_ARTICLE,
-    R_TEASER_LIST, R_TAG_HEADING,
+    R_TEASER_LIST, R_TAG_HEADING, R_DATED_TEASERS, R_RECENT_COMMENTS, R_KICKER,
 )
 #: A sidebar line that is wholly a link of at least this many words reads as another
 #: article's title ("Recent posts", "Most read"): related-link, per the label spec. The hand
@@ -79,6 +82,23 @@ TEASER_TITLE_MIN_WORDS = 5
 TEASER_MEAN_TITLE_WORDS = 6.5
 TEASER_MAX_GAP = 3
 TEASER_PART_MAX_WORDS = 6
+#: Short-titled teaser lists ("Ensalada campera / 7 junio, 2024"): in site chrome, at least
+#: DATED_MIN_TITLES linked lines each right before or after a date line (a year, a numeric date
+#: or a time in at most DATE_LINE_MAX_WORDS words), each at most DATED_MAX_GAP lines after the
+#: previous one.  The 64 hand-labelled pages had such lists on 6 sites, labelled `other` by site-chrome.
+DATED_MIN_TITLES = 3
+DATED_MAX_GAP = 4
+DATE_LINE_MAX_WORDS = 6
+#: A category label beside the headline ("Santé", "Top Thema"): at most KICKER_MAX_WORDS words,
+#: at most KICKER_MAX_LINES lines before or after the H1, in an element whose class or id
+#: contains one of KICKER_CLASS_STEMS.
+KICKER_MAX_WORDS = 4
+KICKER_MAX_LINES = 3
+KICKER_CLASS_STEMS = ("categor", "kicker", "rubri", "thematique", "entry-cats", "post-cats", "section-name",
+                      "overline", "eyebrow", "topic-label")
+#: A line holding the headline and a little more ("Home » <headline>", a breadcrumb) repeats it
+#: when the headline is at least this share of the line's (normalised) characters.
+HEADLINE_SHARE_OF_LINE = 0.6
 
 # --------------------------------------------------------------------------- markup vocabularies
 # All matched against WHOLE class / id tokens (lowercased).
@@ -121,6 +141,7 @@ OTHER_STRONG_CLASSES = frozenset(
     breadcrumb breadcrumbs menu sharedaddy addtoany share-buttons social-share sharing-buttons a2a_kit
     shareaholic cookie-notice cookieconsent cookie-banner cookie-law author-bio author-box about-author
     newsletter skip-link sd-sharing-enabled share-links social-links social-icons social-buttons
+    widget_recent_comments recentcomments recent-comments
     """.split()
 )
 #: Stems matched as SUBSTRINGS of class/id tokens of ordinary elements (never html/body/article/main,
@@ -262,6 +283,16 @@ COMMENT_COUNT_RE = re.compile(
     r"(?:comments?|commentaires?|kommentare?|comentarios?|commenti|reacties|komentarzy|komentáře|responses|replies)"
     r"(?: anzeigen| lesen)?$"
 )
+#: "Recent comments" widgets list comments on OTHER posts with their authors: site chrome.
+RECENT_COMMENTS_HEADING_RE = re.compile(
+    r"^(?:recent comments|latest comments|letzte kommentare|neueste kommentare|derniers commentaires|"
+    r"commentaires r[eé]cents|[uú]ltimos comentarios|comentarios recientes|commenti recenti|ultimi commenti|"
+    r"coment[aá]rios recentes|[uú]ltimos coment[aá]rios|recente reacties|laatste reacties|ostatnie komentarze)$"
+)
+#: A date or time on its own short line: a year, a numeric date, a clock time (any language).
+DATE_LIKE_RE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\b|\b\d{1,2}:\d{2}\b")
+#: A price: product boxes and deals are not articles ("9,90 EUR", "€ 219", "$19.99").
+PRICE_RE = re.compile(r"\d[\d.,]*\s?(?:€|eur\b|euro\b|\$|usd\b|£|chf\b)|(?:€|\$|£)\s?\d", re.I)
 _NON_WORD = re.compile(r"[\W_]+", re.U)
 _SECTION_MAX_BLOCKS = 30
 
@@ -448,9 +479,23 @@ def _context_evidence(context: tuple[str, ...]) -> tuple[tuple, int]:
     return tuple(spec.items()), flags
 
 
-def _evidence(block: Block) -> _Evidence:
+def _from_article(context: tuple[str, ...]) -> tuple[str, ...]:
+    """The context from the outermost ``<article>`` element inward (all of it when there is none)."""
+    for start, (tag, *_rest) in zip(_starts(context), _elements(context)):
+        if tag == "article":
+            return context[start:]
+    return context
+
+
+def _evidence(block: Block, from_article: bool = False) -> _Evidence:
+    """What the block's ancestors and covering inline elements say.
+
+    ``from_article``: ignore the ancestors of the outermost ``<article>``. For the main
+    article's lines: a page container above the article cannot make the article's text site
+    chrome (one dev page's whole article sat in an unclosed ``<aside id="popup-newsletter">``).
+    """
     ev = _Evidence()
-    spec, flags = _context_evidence(block.context)
+    spec, flags = _context_evidence(_from_article(block.context) if from_article else block.context)
     ev.specific = dict(spec)
     ev.in_article = bool(flags & _F_ARTICLE)
     ev.in_content = bool(flags & _F_CONTENT)
@@ -580,6 +625,8 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
     elif len(articles) == 1:
         main_article = next(iter(articles))
     multi_article = len(articles) >= 2
+    if main_article is not None:
+        evs = [_evidence(b, from_article=True) if b.article == main_article else ev for b, ev in zip(blocks, evs)]
 
     headline_texts = {norm_text(blocks[i].text) for i in headline_idx}
     headline_texts.discard("")
@@ -592,7 +639,11 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
         last = _elements(b.context)[-1]
         is_heading = b.tag in HEADING_TAGS or bool(last[2] & SECTION_TITLE_CLASSES)
         t = norm_text(b.text)
-        if RELATED_HEADING_RE.match(t):  # the whole line is a related-section title, whatever its tag
+        if RECENT_COMMENTS_HEADING_RE.match(t):
+            section[i] = ("other", R_RECENT_COMMENTS)
+            for j in _section_after(blocks, i):
+                section.setdefault(j, ("other", R_RECENT_COMMENTS))
+        elif RELATED_HEADING_RE.match(t):  # the whole line is a related-section title, whatever its tag
             if _in_menu(b):
                 continue  # "Trending" / "More" entries of a navigation menu
             section[i] = ("related-link", R_RELATED_HEADING)
@@ -601,7 +652,7 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
                     section.setdefault(j, ("related-link", R_RELATED_HEADING))
         elif (is_heading and COMMENT_HEADING_RE.match(t)) or COMMENT_COUNT_RE.match(t):
             section[i] = ("comment widget", R_COMMENT_HEADING)
-        elif TAG_HEADING_RE.match(t) and not _in_sidebar(evs[i]) and not _in_menu(b):
+        elif TAG_HEADING_RE.match(t) and not _in_sidebar(evs[i]) and not _in_menu(b) and not _in_nav_like(b):
             section[i] = ("tag", R_TAG_HEADING)
             for j in _section_after(blocks, i, max_words=TAG_ITEM_MAX_WORDS):
                 section.setdefault(j, ("tag", R_TAG_HEADING))
@@ -611,6 +662,9 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
                 and b.link_chars >= 0.6 * (len(b.text) - m.end())
                 and not _in_sidebar(evs[i])):
             section[i] = ("tag", R_TAG_HEADING)
+    if headline_idx:
+        for i in _kickers(blocks, headline_idx[0]):
+            section.setdefault(i, ("tag", R_KICKER))
 
     for i, b in enumerate(blocks):
         text = b.text
@@ -644,7 +698,7 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
                 is_headline = R_TITLE
         elif i in headline_idx:
             is_headline = R_H1
-        elif headline_texts and len(text) >= 15 and norm_text(text) in headline_texts:
+        elif headline_texts and len(text) >= 15 and _repeats_headline(norm_text(text), headline_texts):
             is_headline = R_HEADLINE_REPEAT
         if is_headline:
             if {"related-link", "comment widget"} & set(specific):
@@ -690,10 +744,63 @@ def dom_votes(blocks: list[Block], meta: dict | None = None) -> list[tuple[str, 
 _CHROME_RULES = frozenset({R_OTHER_WEAK, R_SIDEBAR_ARTICLE})
 
 
+def _repeats_headline(nt: str, headline_texts: set[str]) -> bool:
+    """The (normalised) line is the headline, or holds it as most of its characters."""
+    if nt in headline_texts:
+        return True
+    return any(len(h) >= 15 and h in nt and len(h) >= HEADLINE_SHARE_OF_LINE * len(nt) for h in headline_texts)
+
+
+def _kickers(blocks: list[Block], h1: int) -> list[int]:
+    """Short category labels within KICKER_MAX_LINES lines of the H1, in category-classed elements."""
+    out = []
+    for i in range(max(0, h1 - KICKER_MAX_LINES), min(len(blocks), h1 + KICKER_MAX_LINES + 1)):
+        b = blocks[i]
+        if i == h1 or b.tag == "title" or not 0 < _n_words(b.text) <= KICKER_MAX_WORDS or len(b.text) > 40:
+            continue
+        tokens = [t for _, ids, classes, _ in _elements(b.context)[-3:] for t in (*ids, *classes)]
+        tokens += [t.split(".", 1)[1] for t in b.inline if "." in t]
+        if any(stem in t for t in tokens for stem in KICKER_CLASS_STEMS):
+            out.append(i)
+    return out
+
+
 def _is_teaser_title(block: Block) -> bool:
     text = block.text
     return (len(text) <= SIDEBAR_TITLE_MAX_CHARS and block.link_chars >= 0.6 * len(text)
-            and _n_words(text) >= TEASER_TITLE_MIN_WORDS and not _in_footer(block) and not _in_menu(block))
+            and _n_words(text) >= TEASER_TITLE_MIN_WORDS and not _in_footer(block) and not _in_menu(block)
+            and not PRICE_RE.search(text))
+
+
+def _is_date_line(block: Block) -> bool:
+    return _n_words(block.text) <= DATE_LINE_MAX_WORDS and len(block.text) <= 60 and bool(DATE_LIKE_RE.search(block.text))
+
+
+def _is_short_title(block: Block) -> bool:
+    """A linked line that may be a teaser's title when a date sits beside it."""
+    text = block.text
+    return (len(text) <= SIDEBAR_TITLE_MAX_CHARS and block.link_chars >= 0.6 * len(text) and _n_words(text) >= 2
+            and not _is_date_line(block) and not _in_footer(block) and not _in_nav(block)
+            and not PRICE_RE.search(text))
+
+
+def _dated_titles(blocks: list[Block], chrome: list[bool]) -> list[list[int]]:
+    """Clusters of chrome lines (titles and their dates) that form dated teaser lists."""
+    items = []  # (title, date)
+    for k in range(len(blocks)):
+        if not chrome[k] or not _is_short_title(blocks[k]):
+            continue
+        for d in (k + 1, k - 1):
+            if 0 <= d < len(blocks) and chrome[d] and _is_date_line(blocks[d]):
+                items.append((k, d))
+                break
+    clusters: list[list[tuple[int, int]]] = []
+    for it in items:
+        if clusters and it[0] - clusters[-1][-1][0] <= DATED_MAX_GAP:
+            clusters[-1].append(it)
+        else:
+            clusters.append([it])
+    return [sorted({k for it in cl for k in it}) for cl in clusters if len(cl) >= DATED_MIN_TITLES]
 
 
 def _n_words(text: str) -> int:
@@ -734,6 +841,13 @@ def _teaser_lists(blocks: list[Block], votes: list) -> list:
             for k in _teaser_span(blocks, cl, i, j):
                 out[k] = ("related-link", R_TEASER_LIST)
         i = j
+    # Dated lists: their excerpts often carry no vote and split the chrome runs, so the titles
+    # and dates are looked for among all chrome lines; only chrome lines are relabelled.
+    for cl in _dated_titles(blocks, chrome):
+        first = cl[0] - 1 if cl[0] >= 1 and chrome[cl[0] - 1] and _short(blocks[cl[0] - 1]) else cl[0]
+        for k in range(first, cl[-1] + 1):
+            if chrome[k] and out[k][1] in _CHROME_RULES:
+                out[k] = ("related-link", R_DATED_TEASERS)
     return out
 
 
@@ -779,6 +893,26 @@ def _is_sidebar_article_title(block: Block) -> bool:
     if len(text.split()) < SIDEBAR_TITLE_MIN_WORDS or _in_menu(block):
         return False
     return not _in_footer(block)
+
+
+_NAV_PARTS = frozenset({"menu", "nav", "navbar", "navigation", "megamenu", "submenu", "menubar"})
+
+
+def _in_nav_like(block: Block) -> bool:
+    """A class or id with a ``-``/``_`` separated part naming a menu (``c-site-nav__list``, ``menu-main``)."""
+    for _, ids, classes, _ in _elements(block.context):
+        for t in (*ids, *classes):
+            if _NAV_PARTS & set(re.split(r"[-_]+", t)):
+                return True
+    return False
+
+
+def _in_nav(block: Block) -> bool:
+    """Inside ``nav``, a ``.menu`` or an ARIA navigation/menu (not any ``header``: teaser cards have one)."""
+    for tag, _, classes, attrs in _elements(block.context):
+        if tag == "nav" or "menu" in classes or attrs & {"role=navigation", "role=menu", "role=menubar"}:
+            return True
+    return False
 
 
 def _in_menu(block: Block) -> bool:
