@@ -15,7 +15,7 @@ cf = ["| content F1 (headline+body vs the rest) | held-out sites | dev pages |",
 for tool in h['content_f1']:
     cf.append(f"| {tool} | {h['content_f1'][tool]:.3f} | {d['content_f1'][tool]:.3f} |")
 lang = ["| language | dev pages | dev macro-F1 | dev content F1 | held-out macro-F1 | held-out content F1 |", "|---|---:|---:|---:|---:|---:|"]
-for g in ('fr', 'en', 'de', 'es', 'pt', 'it', 'nl'):
+for g in ('fr', 'en', 'de', 'es', 'pt', 'it', 'nl', 'ar'):
     dv = d['per_language'].get(g); hv = h['per_language'].get(g)
     f = lambda v, k: f"{v[k]:.3f}" if v else "-"
     lang.append(f"| {g} | {dv['documents'] if dv else 0} | {f(dv,'macro_f1')} | {f(dv,'content_f1')} | {f(hv,'macro_f1')} | {f(hv,'content_f1')} |")
@@ -32,6 +32,8 @@ if 'seed' in m:
                  f"trained on) the shipped model labels {correct} of {so['n_lines']} lines right "
                  f"(content F1 {m['seed']['content_f1']['boilerline']:.3f}; jusText "
                  f"{m['seed']['content_f1']['jusText']:.3f}, C4 line rules {m['seed']['content_f1']['C4 line rules']:.3f}).\n")
+n_dev_pages = sum(v['documents'] for v in d['per_language'].values())
+n_dev_langs = len(d['per_language'])
 fr_en = "; ".join([_fr_en(d, "dev pages"), _fr_en(h, "held-out sites")])
 acc = f"""## Accuracy
 
@@ -39,7 +41,7 @@ From `reports/evaluation.md`, written by `python -m boilerline.training evaluate
 also writes per-source tables, confusion matrices as PNG, and the worst-labelled lines
 for error analysis). Two evaluation sets, neither ever trained on: **held-out sites**,
 every page of one site in five (chosen by a hash of the site name) with the auto-labels
-of `data/README.md` as gold, and **22 hand-labelled dev pages** in 7 languages
+of `data/README.md` as gold, and **{n_dev_pages} hand-labelled dev pages** in {n_dev_langs} languages
 (`data/dev/`), whose sites are also excluded from training. The model is judged
 elsewhere on pages from other collections; these are our own numbers.
 
