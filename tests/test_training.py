@@ -137,3 +137,30 @@ def test_offsets_raise_macro_f1_of_an_over_predicted_label():
     assert _macro_f1(y, (np.log(P) + b).argmax(axis=1)) > _macro_f1(y, P.argmax(axis=1)) + 0.05
     # nothing to gain: offsets stay zero
     assert not tune_offsets(np.eye(3)[y] * 0.9 + 0.05, y, 3).any()
+
+
+def test_refit_on_all_sites_still_leaves_out_the_dev_sites(tmp_path, labelled_pages, monkeypatch):
+    """--refit-all trains again on every site except the hand-labelled dev pages' sites."""
+    from datasets import Dataset
+
+    import boilerline.training.train as T
+
+    records = [{"doc_id": f"{name}-{c}", "site": f"{name}-{c}", "language": name[:2], "source": "fixture",
+                "rendering": "blocks", "lines": lines, "labels": labels, "rules": ["fixture"] * len(lines)}
+               for c in range(4) for name, (lines, labels) in labelled_pages.items()]
+    Dataset.from_list(records).save_to_disk(str(tmp_path / "ds"))
+    dev_site = records[1]["site"]
+    monkeypatch.setattr(T, "dev_sites", lambda docs: frozenset({dev_site}))
+    fitted_sites = []
+    real_fit = T.fit
+
+    def recording_fit(docs, *args, **kwargs):
+        fitted_sites.append(set(docs.sites))
+        return real_fit(docs, *args, **kwargs)
+
+    monkeypatch.setattr(T, "fit", recording_fit)
+    T.train_model(tmp_path / "ds", tmp_path / "m.npz", refit_all=True, augment_fraction=0)
+    split_fit, refit = fitted_sites
+    assert dev_site not in split_fit and dev_site not in refit
+    assert split_fit < refit  # the refit also trains on the held-out sites
+    assert refit == {r["site"] for r in records} - {dev_site}
