@@ -164,3 +164,26 @@ def test_refit_on_all_sites_still_leaves_out_the_dev_sites(tmp_path, labelled_pa
     assert dev_site not in split_fit and dev_site not in refit
     assert split_fit < refit  # the refit also trains on the held-out sites
     assert refit == {r["site"] for r in records} - {dev_site}
+
+
+def test_refitted_model_is_scored_on_held_out_sites_by_its_split_model(tiny_model_path, tmp_path):
+    import shutil
+
+    from boilerline.training.evaluate import heldout_model
+    from boilerline.training.train import split_model_path
+
+    clf = load_model(tiny_model_path)
+    assert clf.metadata["scores"]["refit_on_all_sites"]  # the fixture trains with refit_all=True
+    split_path = split_model_path(tiny_model_path)
+    assert split_path.name == "tiny-model.split.npz" and split_path.is_file()
+    model, note = heldout_model(clf, tiny_model_path, None)
+    assert model is not clf and "split model" in note
+    assert model.metadata["training_data_hash"] == clf.metadata["training_data_hash"]
+    assert not model.metadata["scores"]["refit_on_all_sites"]
+    # without its split model, the held-out sites are not scored (rather than scored on seen sites)
+    alone = tmp_path / "alone.npz"
+    shutil.copy(tiny_model_path, alone)
+    assert heldout_model(clf, alone, None) == (None, "")
+    # a split model is not refitted itself: scoring it needs no other model
+    split = load_model(split_path)
+    assert heldout_model(split, split_path, None) == (split, "")

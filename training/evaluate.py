@@ -313,11 +313,37 @@ def write_reports(out_dir: Path, results: dict[str, dict], worst: dict[str, list
     return path
 
 
+def heldout_model(clf, model_path: Path | None, split_path: Path | None):
+    """The model to score the held-out sites with, and a note; None when there is none.
+
+    A model refitted on all sites (``train --refit-all``) has trained on the held-out sites:
+    they are scored with its split model instead (``<stem>.split.npz`` beside it, or
+    ``split_path``), which must come from the same training data.
+    """
+    if not (clf.metadata.get("scores") or {}).get("refit_on_all_sites"):
+        return clf, ""
+    from boilerline.model.api import shipped_model_path
+    from boilerline.training.train import split_model_path
+
+    path = split_path or split_model_path(Path(model_path) if model_path else shipped_model_path())
+    if not path.is_file():
+        print(f"warning: the model was refitted on the held-out sites and its split model {path} is missing "
+              "(train --refit-all writes it): the held-out sites are not scored", flush=True)
+        return None, ""
+    split = load_model(path)
+    if split.metadata.get("training_data_hash") != clf.metadata.get("training_data_hash"):
+        raise ValueError(f"{path} was trained on other data than the model (training_data_hash differs)")
+    if (split.metadata.get("scores") or {}).get("refit_on_all_sites"):
+        raise ValueError(f"{path} is itself refitted on all sites: not a split model")
+    return split, " (scored with the split model: the shipped model was refitted on these sites)"
+
+
 def evaluate(model_path: Path | None, dataset_dir: Path, corpus_root: Path | None, dev_path: Path,
-             out_dir: Path, baselines: bool = True) -> dict:
+             out_dir: Path, baselines: bool = True, split_path: Path | None = None) -> dict:
     """Run the whole evaluation and write the reports; returns the figures."""
     clf = load_model(model_path)
-    sets = {"heldout": heldout_documents(dataset_dir)}
+    held_clf, held_note = heldout_model(clf, model_path, split_path)
+    sets = {"heldout": heldout_documents(dataset_dir)} if held_clf is not None else {}
     dev = dev_documents(corpus_root, dev_path) if corpus_root else None
     if dev is not None:
         sets["dev"] = dev
@@ -326,11 +352,12 @@ def evaluate(model_path: Path | None, dataset_dir: Path, corpus_root: Path | Non
         sets["seed"] = seed
     results, worst = {}, {}
     for slug, ev in sets.items():
-        pred, proba = predict_all(clf, ev)
-        m = metrics_block(ev, pred, clf.labels, baselines=baselines)
-        m["title"] = ev.name
+        model = held_clf if slug == "heldout" else clf
+        pred, proba = predict_all(model, ev)
+        m = metrics_block(ev, pred, model.labels, baselines=baselines)
+        m["title"] = ev.name + (held_note if slug == "heldout" else "")
         results[slug] = m
-        worst[slug] = worst_lines(ev, proba, clf.labels)
+        worst[slug] = worst_lines(ev, proba, model.labels)
         print(_section(ev.name, m, clf.labels) + "\n", flush=True)
     path = write_reports(out_dir, results, worst, clf.labels, clf.metadata)
     print(f"wrote {path}", flush=True)
@@ -343,7 +370,8 @@ def main_evaluate(args) -> int:
 
     corpus = Path(args.corpus) if args.corpus else default_corpus_root()
     evaluate(Path(args.model) if args.model else None, Path(args.dataset), corpus,
-             Path(args.dev_set), Path(args.out), baselines=not args.no_baselines)
+             Path(args.dev_set), Path(args.out), baselines=not args.no_baselines,
+             split_path=Path(args.split_model) if args.split_model else None)
     return 0
 
 
@@ -355,3 +383,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("--dev-set", default=str(DEFAULT_DEV_SET), help="hand labels of the dev pages")
     parser.add_argument("--out", default=str(DEFAULT_REPORTS), help="report folder")
     parser.add_argument("--no-baselines", action="store_true", help="skip jusText and the C4 rules")
+    parser.add_argument("--split-model", default=None,
+                        help="for a model refitted on all sites: its split model, which scores the held-out sites "
+                             "(default: <stem>.split.npz beside the model)")

@@ -620,6 +620,13 @@ def train_model(
     report["per_language"] = model_card.trained_model_report(model, test)
     shipped = model
     if refit_all and test_idx:
+        # the split model stays the one that can be scored on the held-out sites: keep it beside
+        # the output (evaluate uses it for them; it is not packaged or committed)
+        split = split_model_path(Path(output))
+        export_artifact(model, split, {"training_data_hash": data_hash(docs), "training_documents": len(train),
+                                       "scores": {"heldout_sites": report, "refit_on_all_sites": False},
+                                       "split": f"sites with crc32(site) % {HOLDOUT_ONE_IN} == 0 held out"})
+        print(f"wrote the split model {split}", flush=True)
         # every site except the hand-labelled dev pages' ones: those stay unseen, so that the
         # dev score remains a score on unseen sites
         print("refitting on all sites but the dev pages' for the shipped model ...", flush=True)
@@ -640,6 +647,11 @@ def train_model(
     card = model_card.write_model_card(load_artifact(Path(output))[1], report, model_card.card_path(output))
     print(f"wrote {card}", flush=True)
     return report
+
+
+def split_model_path(output: Path) -> Path:
+    """Where ``--refit-all`` keeps the split model: ``<stem>.split.npz`` beside the output."""
+    return output.with_name(output.stem + ".split" + output.suffix)
 
 
 def _default_corpus() -> Path:
