@@ -90,10 +90,9 @@ def _count_row(labels: list[str]) -> list[str]:
 
 def dev_table(corpus_root: Path, tsv: Path = DEV_SET_PATH) -> str:
     """Markdown tables of the dev set: per page, then per language and per source."""
-    import csv as _csv
-
     docs = load_dev_set(corpus_root, tsv)
-    manifest = {m["path"]: m for m in _csv.DictReader(open(Path(corpus_root) / "MANIFEST.csv", encoding="utf-8"))}
+    with open(Path(corpus_root) / "MANIFEST.csv", newline="", encoding="utf-8") as fh:
+        manifest = {m["path"]: m for m in csv.DictReader(fh)}
     short = list(SHORT_LABELS)
     out = ["| # | doc_id | lang | source | site | WP | shortcodes | lines | " + " | ".join(short) + " |",
            "|---|---|---|---|---|---|---:|---:|" + "---:|" * len(short)]
