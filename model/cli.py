@@ -422,21 +422,35 @@ def _jsonl_pieces_labelled(stream, args, clf, keep, ctx, fork: bool):
     pool = ProcessPoolExecutor(args.workers, mp_context=ctx, initializer=_init_jsonl_worker, initargs=init_args)
     pending: deque = deque()
 
+    def died(first_line: int) -> WorkerDied:
+        return WorkerDied(
+            f"a worker process ended unexpectedly (killed, out of memory or crashed) while "
+            f"labelling the input from line {first_line} on; the records before it were "
+            f"written, none after")
+
     def next_result():
         first_line, future = pending.popleft()
         try:
             return future.result()
         except BrokenProcessPool as exc:
-            raise WorkerDied(
-                f"a worker process ended unexpectedly (killed, out of memory or crashed) while "
-                f"labelling the input from line {first_line} on; the records before it were "
-                f"written, none after") from exc
+            raise died(first_line) from exc
 
     try:
         for offset, data, first_line in _line_pieces(stream, WORKER_PIECE_BYTES):
             source = (path, offset, len(data)) if path is not None else data
             del data  # a file's piece is read again by its worker: hold no copy meanwhile
-            pending.append((first_line, pool.submit(_jsonl_piece_in_worker, source, first_line, *call_args)))
+            try:
+                future = pool.submit(_jsonl_piece_in_worker, source, first_line, *call_args)
+            except BrokenProcessPool as exc:
+                # A worker died before this piece could be handed out: the pieces already
+                # submitted are written up to the first one the pool lost, then the run stops.
+                while pending:
+                    result = next_result()
+                    yield result
+                    if result[4] is not None:
+                        return
+                raise died(first_line) from exc
+            pending.append((first_line, future))
             if len(pending) >= limit:
                 result = next_result()
                 yield result

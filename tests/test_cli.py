@@ -755,3 +755,33 @@ def test_parquet_with_workers_equals_one_process(tmp_path, tiny_model_path, labe
         assert status == EXIT_OK, err
         outs.append(pq.read_table(out))
     assert outs[0].equals(outs[1]) and outs[0].num_rows == 3 * len(records)
+
+
+def test_a_pool_broken_before_a_piece_is_submitted_is_the_same_clean_error(tmp_path, monkeypatch):
+    """The pool can break (a worker died) before the next piece is handed out: submit() itself
+    raises. The run still stops with status 4 naming that piece's first line, after writing
+    every record before it (the race made the dead-worker test fail once as an internal error)."""
+    import concurrent.futures
+    from concurrent.futures.process import BrokenProcessPool
+
+    class BreaksOnThirdSubmit(concurrent.futures.ProcessPoolExecutor):
+        submitted = 0
+
+        def submit(self, *args, **kwargs):
+            BreaksOnThirdSubmit.submitted += 1
+            if BreaksOnThirdSubmit.submitted == 3:
+                raise BrokenProcessPool("a child process terminated abruptly")
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", BreaksOnThirdSubmit)
+    monkeypatch.setattr(cli, "WORKER_PIECE_BYTES", 700)
+    docs = _corpus_docs(40)
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, docs)
+    status, _, err = run_cli(["label", "--jsonl", str(src), "--workers", "2", "-o", str(dst)])
+    assert status == EXIT_INTERNAL, err
+    match = re.search(r"worker process ended unexpectedly .* from line (\d+) on", err)
+    assert match, err
+    first_missing = int(match.group(1))
+    assert 1 < first_missing < len(docs)  # the third piece starts inside the file
+    assert [r["id"] for r in read_jsonl(dst)] == list(range(first_missing - 1))
