@@ -770,11 +770,15 @@ def _kickers(blocks: list[Block], h1: int, evs: list["_Evidence"]) -> list[int]:
     return out
 
 
-def _is_teaser_title(block: Block) -> bool:
+def _linked_title(block: Block) -> bool:
+    """Mostly a link, short enough for a title, not a priced product, not in a footer."""
     text = block.text
     return (len(text) <= SIDEBAR_TITLE_MAX_CHARS and block.link_chars >= 0.6 * len(text)
-            and _n_words(text) >= TEASER_TITLE_MIN_WORDS and not _in_footer(block) and not _in_menu(block)
-            and not PRICE_RE.search(text))
+            and not PRICE_RE.search(text) and not _in_footer(block))
+
+
+def _is_teaser_title(block: Block) -> bool:
+    return _linked_title(block) and _n_words(block.text) >= TEASER_TITLE_MIN_WORDS and not _in_menu(block)
 
 
 def _is_date_line(block: Block) -> bool:
@@ -783,10 +787,8 @@ def _is_date_line(block: Block) -> bool:
 
 def _is_short_title(block: Block) -> bool:
     """A linked line that may be a teaser's title when a date sits beside it."""
-    text = block.text
-    return (len(text) <= SIDEBAR_TITLE_MAX_CHARS and block.link_chars >= 0.6 * len(text) and _n_words(text) >= 2
-            and not _is_date_line(block) and not _in_footer(block) and not _in_nav(block)
-            and not PRICE_RE.search(text))
+    return (_linked_title(block) and _n_words(block.text) >= 2 and not _is_date_line(block)
+            and not _in_nav(block))
 
 
 def _dated_titles(blocks: list[Block], chrome: list[bool]) -> list[list[int]]:
@@ -921,13 +923,10 @@ def _in_nav(block: Block) -> bool:
 
 
 def _in_menu(block: Block) -> bool:
-    """Inside ``nav``, a site ``header``, a ``.menu`` or ARIA navigation/banner."""
-    for tag, ids, classes, attrs in _elements(block.context):
-        if tag == "nav" or "menu" in classes or attrs & {"role=navigation", "role=banner", "role=menu", "role=menubar"}:
-            return True
-        if tag == "header" and not classes & ARTICLE_PART_CLASSES:
-            return True
-    return False
+    """Inside :func:`_in_nav`'s containers, a site ``header`` or an ARIA banner."""
+    return _in_nav(block) or any(
+        "role=banner" in attrs or (tag == "header" and not classes & ARTICLE_PART_CLASSES)
+        for tag, _, classes, attrs in _elements(block.context))
 
 
 def _is_share_text(text: str) -> bool:
