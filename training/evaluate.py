@@ -320,7 +320,9 @@ def heldout_model(clf, model_path: Path | None, split_path: Path | None):
     they are scored with its split model instead (``<stem>.split.npz`` beside it, or
     ``split_path``), which must come from the same training data.
     """
-    if not (clf.metadata.get("scores") or {}).get("refit_on_all_sites"):
+    from boilerline.training.model_card import is_refitted
+
+    if not is_refitted(clf.metadata):
         return clf, ""
     from boilerline.model.api import shipped_model_path
     from boilerline.training.train import split_model_path
@@ -333,7 +335,7 @@ def heldout_model(clf, model_path: Path | None, split_path: Path | None):
     split = load_model(path)
     if split.metadata.get("training_data_hash") != clf.metadata.get("training_data_hash"):
         raise ValueError(f"{path} was trained on other data than the model (training_data_hash differs)")
-    if (split.metadata.get("scores") or {}).get("refit_on_all_sites"):
+    if is_refitted(split.metadata):
         raise ValueError(f"{path} is itself refitted on all sites: not a split model")
     return split, " (scored with the split model: the shipped model was refitted on these sites)"
 

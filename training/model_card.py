@@ -86,6 +86,11 @@ USER_DATA_LIMITS = """\
 - A line is labelled from its text and its neighbours only, and blank lines get no label."""
 
 
+def is_refitted(meta: dict) -> bool:
+    """Whether the artifact was refitted on all sites after its held-out evaluation (``--refit-all``)."""
+    return bool((meta.get("scores") or {}).get("refit_on_all_sites"))
+
+
 def card_path(artifact: str | Path) -> Path:
     """Where the card of ``artifact`` goes: ``MODEL_CARD.md`` for the shipped model's file
     name, ``<stem>.MODEL_CARD.md`` otherwise (so two models in one folder keep their cards)."""
@@ -239,7 +244,7 @@ def render_model_card(meta: dict, report: dict, per_language: dict | None = None
         f"`{str(meta.get('training_data_hash', '?'))[:16]}...`)",
         f"- Evaluation split: {meta.get('split', 'held-out sites')}"
         + ("; the artifact was then refitted on all sites, so the scores are those of the split model"
-           if (meta.get("scores") or {}).get("refit_on_all_sites") else ""),
+           if is_refitted(meta) else ""),
         f"- Written by: {versions or 'unknown versions'}",
         "",
         "## Training data",
@@ -306,7 +311,7 @@ def main_model_card(args) -> int:
         docs = load_documents(Path(args.dataset))
         meta.setdefault("sources", dict(Counter(docs.sources)))
         meta.setdefault("languages", dict(Counter(docs.languages)))
-        if per_language is None and (meta.get("scores") or {}).get("refit_on_all_sites"):
+        if per_language is None and is_refitted(meta):
             print("warning: this artifact was refitted on all sites; no honest per-language scores")
         elif per_language is None:
             _, test_idx = split_by_site(docs, dev_sites(docs))

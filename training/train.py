@@ -619,13 +619,22 @@ def train_model(
     print("\nheld-out sites, per class:\n" + format_report(report), flush=True)
     report["per_language"] = model_card.trained_model_report(model, test)
     shipped = model
-    if refit_all and test_idx:
+    refit = bool(refit_all and test_idx)
+    meta = {
+        "training_data_hash": data_hash(docs),
+        "training_documents": len(docs),
+        "scores": {"heldout_sites": report, "refit_on_all_sites": refit},
+        "split": f"sites with crc32(site) % {HOLDOUT_ONE_IN} == 0 held out",
+        "sources": dict(Counter(docs.sources)),
+        "languages": dict(Counter(docs.languages)),
+    }
+    if refit:
         # the split model stays the one that can be scored on the held-out sites: keep it beside
         # the output (evaluate uses it for them; it is not packaged or committed)
         split = split_model_path(Path(output))
-        export_artifact(model, split, {"training_data_hash": data_hash(docs), "training_documents": len(train),
-                                       "scores": {"heldout_sites": report, "refit_on_all_sites": False},
-                                       "split": f"sites with crc32(site) % {HOLDOUT_ONE_IN} == 0 held out"})
+        export_artifact(model, split, {key: meta[key] for key in ("training_data_hash", "split")}
+                        | {"training_documents": len(train),
+                           "scores": {"heldout_sites": report, "refit_on_all_sites": False}})
         print(f"wrote the split model {split}", flush=True)
         # every site except the hand-labelled dev pages' ones: those stay unseen, so that the
         # dev score remains a score on unseen sites
@@ -633,14 +642,6 @@ def train_model(
         refit_docs = docs.subset([i for i, site in enumerate(docs.sites) if site not in excluded])
         shipped = fit(augment(refit_docs, augment_fraction), labels, stage2=stage2, site_validation=site_validation,
                       decays=decays)
-    meta = {
-        "training_data_hash": data_hash(docs),
-        "training_documents": len(docs),
-        "scores": {"heldout_sites": report, "refit_on_all_sites": bool(refit_all and test_idx)},
-        "split": f"sites with crc32(site) % {HOLDOUT_ONE_IN} == 0 held out",
-        "sources": dict(Counter(docs.sources)),
-        "languages": dict(Counter(docs.languages)),
-    }
     digest = export_artifact(shipped, Path(output), meta)
     print(f"wrote {output} (sha256 {digest[:12]}..., {Path(output).stat().st_size / 1e6:.1f} MB) "
           f"in {time.time() - t0:.0f}s total", flush=True)
