@@ -34,6 +34,7 @@ __all__ = [
     "read_handlabels",
     "dev_doc_ids",
     "dev_sites",
+    "render_dev_page",
     "load_dev_set",
 ]
 
@@ -98,6 +99,14 @@ def dev_sites(corpus_root: Path | str, path: Path | str = DEV_SET_PATH) -> set[s
     return {p.site for p in _manifest_pages(Path(corpus_root), dev_doc_ids(path)).values()}
 
 
+def render_dev_page(corpus_root: Path | str, doc_id: str) -> list[str]:
+    """A corpus page's lines exactly as the dev set labels them (``blocks`` rendering)."""
+    from .render import render_lines
+
+    with gzip.open(Path(corpus_root) / doc_id, "rb") as fh:
+        return render_lines(fh.read(), RENDERING)
+
+
 def load_dev_set(corpus_root: Path | str, path: Path | str = DEV_SET_PATH) -> list[dict]:
     """The dev documents ``{doc_id, language, source, site, lines, labels}``, in TSV order.
 
@@ -105,16 +114,13 @@ def load_dev_set(corpus_root: Path | str, path: Path | str = DEV_SET_PATH) -> li
     against its recorded hash; any difference raises :class:`DevSetMismatch` naming the
     document and line.
     """
-    from .render import render_lines
-
     corpus_root = Path(corpus_root)
     labelled = read_handlabels(path)
     pages = _manifest_pages(corpus_root, set(labelled))
     docs = []
     for doc_id, rows in labelled.items():
         page = pages[doc_id]
-        with gzip.open(corpus_root / doc_id, "rb") as fh:
-            lines = render_lines(fh.read(), RENDERING)
+        lines = render_dev_page(corpus_root, doc_id)
         if len(lines) != len(rows):
             raise DevSetMismatch(
                 f"{doc_id}: renders to {len(lines)} lines, {len(rows)} were labelled "

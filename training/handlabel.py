@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import sys
 from collections import Counter
 from pathlib import Path
 
 from boilerline.model.labels import LABELS
 
-from .devset import COLUMNS, DEV_SET_PATH, RENDERING, line_sha1, load_dev_set, read_handlabels
+from .devset import DEV_SET_PATH, RENDERING, line_sha1, load_dev_set, read_handlabels, render_dev_page
 
 #: Short names a labeller may type instead of the full label (the column order of the tables).
 SHORT_LABELS = {
@@ -28,15 +27,7 @@ SHORT_LABELS = {
 #: Longest line ``label-show`` prints in full; longer lines are cut with an ellipsis.
 SHOW_MAX_CHARS = 400
 
-__all__ = ["SHORT_LABELS", "parse_label_file", "page_lines", "append_page", "dev_table"]
-
-
-def page_lines(corpus_root: Path, doc_id: str) -> list[str]:
-    """The page's lines exactly as the dev set labels them (``blocks`` rendering)."""
-    from .render import render_lines
-
-    with gzip.open(Path(corpus_root) / doc_id, "rb") as fh:
-        return render_lines(fh.read(), RENDERING)
+__all__ = ["SHORT_LABELS", "parse_label_file", "append_page", "dev_table"]
 
 
 def parse_label_file(path: Path, n_lines: int) -> list[str]:
@@ -151,7 +142,7 @@ def main_handlabel(args: argparse.Namespace) -> int:
     if not args.doc_id:
         print(f"{args.action} needs a doc_id", file=sys.stderr)
         return 2
-    lines = page_lines(root, args.doc_id)
+    lines = render_dev_page(root, args.doc_id)
     if args.action == "show":
         hints = _hints(args.dataset, args.doc_id)
         if hints is not None and len(hints) != len(lines):
