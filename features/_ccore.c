@@ -1361,6 +1361,104 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(forward_backward_doc,
+"forward_backward(P, n, k, doc_lengths, T, out)\n--\n\n"
+"Per document, the posterior marginals of a chain whose emissions are the rows of ``P``\n"
+"(float32 n x k, scores >= 0) and whose transitions are ``T`` (float32 k x k, ``T[a, b]``\n"
+"from label a to label b): ``out[i] = alpha[i] * beta[i]``, normalised to sum 1, with\n"
+"``alpha[i] = (alpha[i - 1] @ T) * P[i]`` and ``beta[i] = T @ (P[i + 1] * beta[i + 1])``,\n"
+"each normalised as it goes (in double).  A line whose scores are all 0 carries no evidence:\n"
+"its forward message restarts from uniform.  A posterior that is all 0 is copied from ``P``.\n"
+"``out``: float32 n x k; ``doc_lengths``: int64, adding up to n.");
+
+static PyObject *forward_backward(PyObject *self, PyObject *args)
+{
+    PyObject *p_obj, *dl_obj, *t_obj, *out_obj;
+    Py_ssize_t n, k;
+    if (!PyArg_ParseTuple(args, "OnnOOO:forward_backward", &p_obj, &n, &k, &dl_obj, &t_obj, &out_obj))
+        return NULL;
+    buf_t pb = {0}, db = {0}, tb = {0}, ob = {0};
+    PyObject *result = NULL;
+    double *alpha = NULL, *beta = NULL, *tmp = NULL;
+    if (n < 0 || k < 1) {
+        PyErr_SetString(PyExc_ValueError, "forward_backward: bad shape");
+        return NULL;
+    }
+    if (get_buffer(p_obj, &pb, 4, "f", n * k, 0, "P") < 0 || get_buffer(dl_obj, &db, 8, "i", 0, 0, "doc_lengths") < 0
+        || get_buffer(t_obj, &tb, 4, "f", k * k, 0, "T") < 0
+        || get_buffer(out_obj, &ob, 4, "f", n * k, 1, "out") < 0)
+        goto done;
+    const float *P = pb.view.buf, *T = tb.view.buf;
+    const int64_t *lengths = db.view.buf;
+    Py_ssize_t n_docs = db.view.len / 8;
+    if (check_doc_lengths(lengths, n_docs, n, "rows", NULL) < 0)
+        goto done;
+    alpha = PyMem_Malloc((n > 0 ? n : 1) * k * sizeof(double));
+    beta = PyMem_Malloc(k * sizeof(double));
+    tmp = PyMem_Malloc(k * sizeof(double));
+    if (!alpha || !beta || !tmp) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    float *out = ob.view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t a = 0;
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        Py_ssize_t b = a + lengths[d];
+        for (Py_ssize_t i = a; i < b; i++) { /* forward: alpha[i] = (alpha[i - 1] @ T) * P[i] */
+            double *al = alpha + i * k, total = 0.0;
+            for (Py_ssize_t j = 0; j < k; j++) {
+                double s = 1.0;
+                if (i > a) {
+                    s = 0.0;
+                    for (Py_ssize_t q = 0; q < k; q++)
+                        s += alpha[(i - 1) * k + q] * T[q * k + j];
+                }
+                al[j] = s * P[i * k + j];
+                total += al[j];
+            }
+            for (Py_ssize_t j = 0; j < k; j++)
+                al[j] = total > 0.0 ? al[j] / total : 1.0 / (double)k;
+        }
+        for (Py_ssize_t j = 0; j < k; j++)
+            beta[j] = 1.0;
+        for (Py_ssize_t i = b - 1; i >= a; i--) {
+            if (i < b - 1) { /* beta[i] = T @ (P[i + 1] * beta[i + 1]) */
+                double total = 0.0;
+                for (Py_ssize_t q = 0; q < k; q++)
+                    tmp[q] = P[(i + 1) * k + q] * beta[q];
+                for (Py_ssize_t j = 0; j < k; j++) {
+                    double s = 0.0;
+                    for (Py_ssize_t q = 0; q < k; q++)
+                        s += T[j * k + q] * tmp[q];
+                    beta[j] = s;
+                    total += s;
+                }
+                for (Py_ssize_t j = 0; j < k; j++)
+                    beta[j] = total > 0.0 ? beta[j] / total : 1.0;
+            }
+            double total = 0.0;
+            for (Py_ssize_t j = 0; j < k; j++)
+                total += alpha[i * k + j] * beta[j];
+            for (Py_ssize_t j = 0; j < k; j++)
+                out[i * k + j] = total > 0.0 ? (float)(alpha[i * k + j] * beta[j] / total) : P[i * k + j];
+        }
+        a = b;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_Free(alpha);
+    PyMem_Free(beta);
+    PyMem_Free(tmp);
+    release(&pb);
+    release(&db);
+    release(&tb);
+    release(&ob);
+    return result;
+}
+
 PyDoc_STRVAR(split_blank_doc,
 "split_blank(lines, where)\n--\n\n"
 "The str.strip() of each line that is not blank after it, as a list; their positions in\n"
@@ -1434,6 +1532,7 @@ static PyMethodDef methods[] = {
     {"add_token_rows", add_token_rows, METH_VARARGS, add_token_rows_doc},
     {"running_sums", running_sums, METH_VARARGS, running_sums_doc},
     {"stage2_inputs", stage2_inputs, METH_VARARGS, stage2_inputs_doc},
+    {"forward_backward", forward_backward, METH_VARARGS, forward_backward_doc},
     {"split_blank", split_blank, METH_VARARGS, split_blank_doc},
     {NULL, NULL, 0, NULL},
 };

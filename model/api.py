@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from boilerline.features import N_BUCKETS, feature_names
 
 from .classifier import LineClassifier
@@ -83,6 +85,10 @@ def _check_compatible(path: Path, arrays: dict, meta: dict) -> None:
         "s1_W1": (arrays["s1_b0"].shape[0], n_labels),
         "s1_b1": (n_labels,),
     }
+    if "dec_T" in arrays:  # optional: the label transitions of the decoding step
+        shapes["dec_T"] = (n_labels, n_labels)
     for key, shape in shapes.items():
         if arrays[key].shape != shape:
             raise ModelLoadError(f"model file {path}: array {key} has shape {arrays[key].shape}, expected {shape}")
+    if "dec_T" in arrays and not (np.isfinite(arrays["dec_T"]).all() and (arrays["dec_T"] > 0).all()):
+        raise ModelLoadError(f"model file {path}: the label transitions (dec_T) must be finite and positive")

@@ -9,7 +9,11 @@ Labelling a document runs four named steps, in the spirit of jusText's ``justext
    network trained with scikit-learn, run here with numpy);
 4. :meth:`LineClassifier._stage2` re-scores each line from its neighbours' scores and the
    running state of the document (after a "Related Articles" heading, lines are
-   related-links until the section ends).
+   related-links until the section ends);
+5. :meth:`LineClassifier._decode` turns those scores into posterior label probabilities of
+   a chain over the document's lines with learned label transitions (forward-backward,
+   :mod:`boilerline.model.decoding`), so that a lone line inside a run of another label is
+   weighed against its run.
 
 The network weights are plain arrays (see :mod:`boilerline.model.persist`), so prediction
 needs neither scikit-learn nor pickle and starts fast.
@@ -25,6 +29,8 @@ import numpy as np
 
 from boilerline.features import _backend, extract_features, running_summaries, weighted_token_matrix
 from boilerline.features.context import RUNNING_DECAY
+
+from .decoding import posterior_marginals
 
 #: Documents longer than this many non-blank lines are labelled in windows of this size,
 #: which bounds memory; features near a window edge see less context.
@@ -217,6 +223,7 @@ class LineClassifier:
         self._a = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}
         self._n_own = int(metadata.get("n_own_features", 0))
         self._has_stage2 = "s2_W0" in self._a
+        self._has_decoding = "dec_T" in self._a  # artifacts made before decoding have none
         self._decays = tuple(float(d) for d in metadata.get("stage2_decays", STAGE2_DECAYS))
 
     # -- public API -------------------------------------------------------------------------
@@ -317,6 +324,8 @@ class LineClassifier:
         P = self._stage1(dense, batch.indptr, batch.indices)
         if self._has_stage2:
             P = self._stage2(P, dense[:, : self._n_own], doc_lengths)
+        if self._has_decoding:
+            P = self._decode(P, doc_lengths)
         return P
 
     def _stage1(self, dense: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
@@ -340,3 +349,6 @@ class LineClassifier:
         a = self._a
         Z = stage2_inputs(P, own, self.labels, doc_lengths, a["s2_mean"], a["s2_scale"], self._decays)
         return _softmax(_relu(Z @ a["s2_W0"] + a["s2_b0"]) @ a["s2_W1"] + a["s2_b1"])
+
+    def _decode(self, P: np.ndarray, doc_lengths: list[int]) -> np.ndarray:
+        return posterior_marginals(P, self._a["dec_T"], doc_lengths)
