@@ -187,3 +187,27 @@ def test_refitted_model_is_scored_on_held_out_sites_by_its_split_model(tiny_mode
     # a split model is not refitted itself: scoring it needs no other model
     split = load_model(split_path)
     assert heldout_model(split, split_path, None) == (split, "")
+
+
+def test_merged_networks_label_with_their_average_logits():
+    """An ensemble exported as one wider network: softmax of the members' mean logits."""
+    from sklearn.neural_network import MLPClassifier
+
+    from boilerline.training.train import merge_networks
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(200, 5)), rng.integers(0, 3, 200)
+    members = [MLPClassifier((4,), max_iter=30, random_state=seed).fit(X, y) for seed in (1, 2)]
+    merged = merge_networks(members)
+    assert merged.coefs_[0].shape == (5, 8) and merged.coefs_[1].shape == (8, 3)
+
+    def logits(m):
+        return np.maximum(X @ m.coefs_[0] + m.intercepts_[0], 0) @ m.coefs_[1] + m.intercepts_[1]
+
+    z = (logits(members[0]) + logits(members[1])) / 2
+    want = np.exp(z - z.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(merged.predict_proba(X), want / want.sum(axis=1, keepdims=True), atol=1e-10)
+    assert merge_networks(members[:1]) is members[0]
+    other = MLPClassifier((4,), max_iter=30, random_state=3).fit(X, np.where(y == 2, 1, y))
+    with pytest.raises(ValueError, match="same classes"):
+        merge_networks([members[0], other])
