@@ -233,7 +233,9 @@ def render_model_card(meta: dict, report: dict, per_language: dict | None = None
         "",
         "A line classifier for the plain-text dumps of web pages: every non-blank line gets one of "
         f"{len(labels)} labels. Two small neural networks (a one-hidden-layer network on each line's "
-        "features and hashed tokens, then one on its neighbours' scores), run with numpy.",
+        "features and hashed tokens, then one on its neighbours' scores), each the average of "
+        "two trained networks, then a forward-backward pass over the document with learned label "
+        "transitions; run with numpy.",
         "",
         "## Model",
         "",

@@ -1,0 +1,102 @@
+"""Session 4's experiment: the decoding step's transition weight and the two-seed ensembles.
+
+Run from the repository root (needs the built dataset and the corpus for the dev pages):
+
+    python scripts/decoding_experiments.py [--weights 0 0.15 0.3 0.5 1] [--seeds 13 14]
+
+It trains what ``train`` trains on four sites in five (the dev pages' sites left out), once:
+the first stage for each seed, the out-of-fold first stage (first seed) and the second stage
+for each seed; then scores, on the hand-labelled dev pages and on the held-out sites (auto
+labels, ``blocks`` rendering), every combination of one seed or the merged ensemble per stage
+with each transition weight of the decoding step (0 = no decoding).  Prints one row per
+combination: macro-F1, content F1 and each label's F1.  About 15 minutes on 2 cores.
+The figures of ``reports/experiments.md`` (session 4) come from this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import time
+import zlib
+
+import numpy as np
+
+from boilerline.model.classifier import stage2_inputs
+from boilerline.model.decoding import posterior_marginals, transition_matrix
+from boilerline.training import train as T
+from boilerline.training.corpus import default_corpus_root
+from boilerline.training.devset import load_dev_set
+
+SHORT = ("hl", "body", "cap", "ad", "tag", "rel", "com", "oth")
+
+
+def _dev_documents() -> T.Documents:
+    dev = load_dev_set(default_corpus_root())
+    n = len(dev)
+    return T.Documents([d["lines"] for d in dev], [d["labels"] for d in dev], [d["site"] for d in dev],
+                       [d["language"] for d in dev], ["dev"] * n, ["blocks"] * n, [d["doc_id"] for d in dev])
+
+
+def _stage2_z(P, F, mean, scale, labels):
+    own = ((F.dense - mean) / scale)[:, : T._n_own(F.names)]
+    return stage2_inputs(P.astype(np.float32), own.astype(np.float32), labels, F.doc_lengths)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.15, 0.3, 0.5, 1.0])
+    p.add_argument("--seeds", type=int, nargs="+", default=list(T.STAGE1_SEEDS))
+    args = p.parse_args(argv)
+    t0 = time.time()
+    docs = T.load_documents(T.DEFAULT_DATASET)
+    labels = T.label_order(docs)
+    k = len(labels)
+    excluded = T.dev_sites(docs)
+    train_idx, test_idx = T.split_by_site(docs, excluded)
+    train = T.augment(docs.subset(train_idx), T.AUGMENT_FRACTION)
+    heldout = docs.subset([i for i in test_idx if docs.sites[i] not in excluded and docs.renderings[i] == "blocks"])
+    F = T.featurize(train, labels)
+    mean, scale = F.dense.mean(axis=0), F.dense.std(axis=0) + 1e-6
+    rows = T.stage1_rows(F, labels)
+    s1 = {seed: T.fit_stage1(F, mean, scale, k, rows, None, (seed,)) for seed in args.seeds}
+    s1["ensemble"] = T.merge_networks([s1[seed] for seed in args.seeds])
+    print(f"stage 1 fitted ({len(args.seeds)} seeds), {time.time() - t0:.0f}s", flush=True)
+    # out-of-fold first-stage scores for the second stage, as fit_stage2 makes them
+    fold_of_site = {s: zlib.crc32(("fold" + s).encode()) % T.STAGE2_FOLDS for s in set(train.sites)}
+    line_fold = np.asarray([fold_of_site[train.sites[d]] for d in F.line_doc], dtype=np.int64)
+    P_oof = np.zeros((len(F.y), k), dtype=np.float32)
+    for fold in range(T.STAGE2_FOLDS):
+        fit_rows = T.stage1_rows(F, labels, np.flatnonzero((line_fold != fold) & (F.y >= 0)))
+        net = T.fit_stage1(F, mean, scale, k, fit_rows, None, (args.seeds[0],))
+        out = np.flatnonzero(line_fold == fold)
+        P_oof[out] = T._full_proba(net, k, T._stage1_input((F.dense[out] - mean) / scale, F.tokens[out]))
+    Z = _stage2_z(P_oof, F, mean, scale, labels)
+    z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
+    lab = np.flatnonzero(F.y >= 0)
+    Zs, y2 = (Z[lab] - z_mean) / z_scale, F.y[lab]
+    w2 = T.class_weights(y2, k)
+    s2 = {seed: T.fit_validated(T.STAGE2_HIDDEN, Zs, y2, w2, np.zeros(len(lab), bool), k, seed=seed)
+          for seed in args.seeds}
+    s2["ensemble"] = T.merge_networks([s2[seed] for seed in args.seeds])
+    print(f"stage 2 fitted, {time.time() - t0:.0f}s", flush=True)
+    transitions = {w: transition_matrix(F.y, F.doc_lengths, k, w) for w in args.weights}
+    print("\n| set | stage 1 | stage 2 | transition weight | macro-F1 | content F1 | " + " | ".join(SHORT) + " |")
+    print("|---|---|---|---:|---:|---:|" + "---:|" * len(SHORT))
+    for name, D in (("dev pages", _dev_documents()), ("held-out sites", heldout)):
+        G = T.featurize(D, labels)
+        keep = G.y >= 0
+        for a, b in itertools.product([args.seeds[0], "ensemble"], [args.seeds[0], "ensemble"]):
+            P1 = T.stage1_proba(s1[a], G, mean, scale, k)
+            P2 = T._full_proba(s2[b], k, (_stage2_z(P1, G, mean, scale, labels) - z_mean) / z_scale)
+            for w in args.weights:
+                P = posterior_marginals(P2, transitions[w], G.doc_lengths) if w > 0 else P2
+                r = T.score_report(G.y[keep], P.argmax(axis=1)[keep], labels)
+                f1 = " | ".join(f"{r['per_class'][lab_]['f1']:.2f}" for lab_ in labels)
+                print(f"| {name} | {a} | {b} | {w:g} | {r['macro_f1']:.3f} | {r['content_f1']:.3f} | {f1} |", flush=True)
+    print(f"\n{time.time() - t0:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
