@@ -67,3 +67,21 @@ def tiny_model_path(tmp_path_factory, labelled_pages) -> Path:
     out = root / "tiny-model.npz"
     train_model(root / "ds", out, refit_all=True)
     return out
+
+
+def compiled_or_skip():
+    """The compiled extension, or skip the test when it is not built."""
+    try:
+        from boilerline.features import _ccore
+    except ImportError:
+        pytest.skip("the compiled extension boilerline.features._ccore is not built")
+    return _ccore
+
+
+@pytest.fixture(params=["numpy", "c"])
+def backend(request, monkeypatch) -> str:
+    """Run the test with the numpy loops, then with the compiled ones (skipped if not built)."""
+    from boilerline.features import _backend
+
+    monkeypatch.setattr(_backend, "CORE", compiled_or_skip() if request.param == "c" else None)
+    return request.param

@@ -4,27 +4,13 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import compiled_or_skip
 
 from boilerline.features import _backend
 from boilerline.model import ModelLoadError, load_model
 from boilerline.model.decoding import posterior_marginals, transition_matrix
 
 K = 4
-
-
-def _compiled_or_skip():
-    try:
-        from boilerline.features import _ccore
-    except ImportError:
-        pytest.skip("the compiled extension boilerline.features._ccore is not built")
-    return _ccore
-
-
-@pytest.fixture(params=["numpy", "c"])
-def backend(request, monkeypatch) -> str:
-    """Run the test with the numpy loop, then with the compiled one (skipped if not built)."""
-    monkeypatch.setattr(_backend, "CORE", _compiled_or_skip() if request.param == "c" else None)
-    return request.param
 
 
 def _random_scores(n, seed=0):
@@ -75,7 +61,7 @@ def test_a_lone_line_in_a_run_follows_the_run(backend):
 
 
 def test_compiled_and_numpy_marginals_agree(monkeypatch):
-    core = _compiled_or_skip()
+    core = compiled_or_skip()
     P = _random_scores(3000, seed=2)
     P[7] = 0.0  # a line with no evidence
     lengths = [0, 1, 2, 997, 0, 2000]

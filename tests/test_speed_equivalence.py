@@ -22,6 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import compiled_or_skip
+
 from boilerline.features import _backend, extract_features, line_features, token_hashes
 from boilerline.features.tokens import _line_tokens, _token_hashes_reference
 from boilerline.model import LABELS, LineClassifier
@@ -46,22 +48,6 @@ AWKWARD = [
     "Related Articles",
     "Related Articles",
 ]
-
-
-def _compiled_or_skip():
-    try:
-        from boilerline.features import _ccore
-    except ImportError:
-        pytest.skip("the compiled extension boilerline.features._ccore is not built")
-    return _ccore
-
-
-@pytest.fixture(params=["numpy", "c"])
-def backend(request, monkeypatch) -> str:
-    """Run the test with the numpy loops, then with the compiled ones (skipped if not built)."""
-    core = _compiled_or_skip() if request.param == "c" else None
-    monkeypatch.setattr(_backend, "CORE", core)
-    return request.param
 
 
 @pytest.fixture(scope="module")
@@ -370,7 +356,7 @@ def _assert_same_features(got, want):
 
 def _both(monkeypatch, fn):
     """``fn()`` with the compiled loops, then with numpy's."""
-    core = _compiled_or_skip()
+    core = compiled_or_skip()
     monkeypatch.setattr(_backend, "CORE", core)
     compiled = fn()
     monkeypatch.setattr(_backend, "CORE", None)
@@ -378,7 +364,7 @@ def _both(monkeypatch, fn):
 
 
 def test_compiled_extension_matches_the_numpy_column_layout():
-    core = _compiled_or_skip()
+    core = compiled_or_skip()
     from boilerline.features import lines as L
 
     assert core.CLASS_NAMES == L._CLASS_NAMES
@@ -408,7 +394,7 @@ def test_compiled_features_of_an_empty_batch(monkeypatch):
 
 
 def test_compiled_loops_refuse_non_strings(monkeypatch):
-    monkeypatch.setattr(_backend, "CORE", _compiled_or_skip())
+    monkeypatch.setattr(_backend, "CORE", compiled_or_skip())
     with pytest.raises(TypeError, match="line 1 is a int"):
         extract_features(["a", 3])
 
@@ -484,7 +470,7 @@ def test_compiled_predictions_equal_numpy(labelled_pages, monkeypatch):
 
 def test_compiled_loops_take_a_long_line_and_a_long_document(monkeypatch):
     """A 10-million-character line, and a million-line document, in the compiled loops."""
-    monkeypatch.setattr(_backend, "CORE", _compiled_or_skip())
+    monkeypatch.setattr(_backend, "CORE", compiled_or_skip())
     long_line = ("Word, 2024-01-05 ß ") * 500_000 + "end."
     lines = ["Title", long_line, "Title"]
     batch = extract_features(lines, [3])
@@ -507,7 +493,7 @@ def test_compiled_loops_take_a_long_line_and_a_long_document(monkeypatch):
 def test_compiled_loops_give_the_same_results_from_several_threads(docs, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
-    monkeypatch.setattr(_backend, "CORE", _compiled_or_skip())
+    monkeypatch.setattr(_backend, "CORE", compiled_or_skip())
     lines, lengths = _flat(docs * 20)
     want = extract_features(lines, lengths)
     with ThreadPoolExecutor(4) as pool:
@@ -539,7 +525,7 @@ def test_compiled_running_summaries_equal_numpy(doc_lengths, monkeypatch):
     assert names == want_names and got.dtype == want.dtype == np.float32
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
     out = np.full((len(P), 16), np.nan, dtype=np.float32)
-    monkeypatch.setattr(_backend, "CORE", _compiled_or_skip())
+    monkeypatch.setattr(_backend, "CORE", compiled_or_skip())
     assert running_summaries(P, list("abcdefgh"), doc_lengths, out=out)[0] is out
     np.testing.assert_array_equal(out, got)
 
@@ -551,7 +537,7 @@ def test_compiled_stage1_token_rows_equal_scipy(docs, monkeypatch):
     dense = (batch.dense - clf._a["s1_mean"]) / clf._a["s1_scale"]
     got, want = _both(monkeypatch, lambda: clf._stage1(dense.copy(), batch.indptr, batch.indices))
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
-    core = _compiled_or_skip()
+    core = compiled_or_skip()
     with pytest.raises(ValueError, match="out of range"):
         core.add_token_rows(np.array([0, 1]), np.array([1 << 15], dtype=np.int32), clf._a["s1_W0h"], 1,
                             clf._a["s1_W0h"].shape[1], np.zeros((1, clf._a["s1_W0h"].shape[1]), np.float32))
@@ -576,7 +562,7 @@ def test_compiled_case_folding_of_every_code_point(monkeypatch):
 
 def test_compiled_loops_check_their_arguments():
     """Wrong types, shapes or sizes raise errors instead of reading or writing out of bounds."""
-    core = _compiled_or_skip()
+    core = compiled_or_skip()
     from boilerline.features import lines as L
     from boilerline.features._compiled import _word_bytes
 
