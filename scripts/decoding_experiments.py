@@ -9,7 +9,7 @@ the first stage for each seed, the out-of-fold first stage (first seed) and the 
 for each seed; then scores, on the hand-labelled dev pages and on the held-out sites (auto
 labels, ``blocks`` rendering), every combination of one seed or the merged ensemble per stage
 with each transition weight of the decoding step (0 = no decoding).  Prints one row per
-combination: macro-F1, content F1 and each label's F1.  About 15 minutes on 2 cores.
+combination: macro-F1, content F1 and each label's F1.  About 20 minutes on 2 cores.
 The figures of ``reports/experiments.md`` (session 4) come from this script.
 """
 
