@@ -1246,24 +1246,24 @@ done:
 }
 
 PyDoc_STRVAR(stage2_inputs_doc,
-"stage2_inputs(P, own, n, k, n_own, doc_lengths, offsets, decay, mean, scale, out)\n--\n\n"
-"classifier.stage2_inputs into ``out`` (float32, n x (k + len(offsets) * (k + 1) + 2k + n_own)):\n"
-"per line its scores ``P`` (float32 n x k), each neighbour's scores and whether it exists\n"
-"(same document), the running summaries (as running_sums), and ``own`` (float32 n x n_own);\n"
+"stage2_inputs(P, own, n, k, n_own, doc_lengths, offsets, decays, mean, scale, out)\n--\n\n"
+"classifier.stage2_inputs into ``out`` (float32, n x (k + len(offsets) * (k + 1)\n"
+"+ 2k * len(decays) + n_own)): per line its scores ``P`` (float32 n x k), each neighbour's\n"
+"scores and whether it exists (same document), the running summaries of each decay (as\n"
+"running_sums, one after another), and ``own`` (float32 n x n_own);\n"
 "then, when ``mean`` and ``scale`` (float32) are not None, (z - mean) / scale in float32.");
 
 static PyObject *stage2_inputs(PyObject *self, PyObject *args)
 {
-    PyObject *p_obj, *own_obj, *dl_obj, *off_obj, *mean_obj, *scale_obj, *out_obj;
+    PyObject *p_obj, *own_obj, *dl_obj, *off_obj, *dec_obj, *mean_obj, *scale_obj, *out_obj;
     Py_ssize_t n, k, n_own;
-    double decay;
-    if (!PyArg_ParseTuple(args, "OOnnnOOdOOO:stage2_inputs", &p_obj, &own_obj, &n, &k, &n_own, &dl_obj,
-                          &off_obj, &decay, &mean_obj, &scale_obj, &out_obj))
+    if (!PyArg_ParseTuple(args, "OOnnnOOOOOO:stage2_inputs", &p_obj, &own_obj, &n, &k, &n_own, &dl_obj,
+                          &off_obj, &dec_obj, &mean_obj, &scale_obj, &out_obj))
         return NULL;
     buf_t pb = {0}, wb = {0}, db = {0}, mb = {0}, sb = {0}, ob = {0};
-    PyObject *result = NULL, *offs = NULL;
+    PyObject *result = NULL, *offs = NULL, *decs = NULL;
     Py_ssize_t *offsets = NULL;
-    double *acc = NULL;
+    double *acc = NULL, *decays = NULL;
     int standardise = mean_obj != Py_None;
     if (n < 0 || k < 1 || n_own < 0 || standardise != (scale_obj != Py_None)) {
         PyErr_SetString(PyExc_ValueError, "stage2_inputs: bad shape, or mean without scale");
@@ -1272,17 +1272,28 @@ static PyObject *stage2_inputs(PyObject *self, PyObject *args)
     offs = PySequence_Fast(off_obj, "offsets must be a sequence of int");
     if (!offs)
         return NULL;
-    Py_ssize_t n_off = PySequence_Fast_GET_SIZE(offs);
-    Py_ssize_t width = k + n_off * (k + 1) + 2 * k + n_own;
+    decs = PySequence_Fast(dec_obj, "decays must be a sequence of float");
+    if (!decs) {
+        Py_DECREF(offs);
+        return NULL;
+    }
+    Py_ssize_t n_off = PySequence_Fast_GET_SIZE(offs), n_dec = PySequence_Fast_GET_SIZE(decs);
+    Py_ssize_t width = k + n_off * (k + 1) + 2 * k * n_dec + n_own;
     offsets = PyMem_Malloc((n_off + 1) * sizeof(Py_ssize_t));
+    decays = PyMem_Malloc((n_dec + 1) * sizeof(double));
     acc = PyMem_Malloc(k * sizeof(double));
-    if (!offsets || !acc) {
+    if (!offsets || !decays || !acc) {
         PyErr_NoMemory();
         goto done;
     }
     for (Py_ssize_t q = 0; q < n_off; q++) {
         offsets[q] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(offs, q));
         if (offsets[q] == -1 && PyErr_Occurred())
+            goto done;
+    }
+    for (Py_ssize_t q = 0; q < n_dec; q++) {
+        decays[q] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(decs, q));
+        if (decays[q] == -1.0 && PyErr_Occurred())
             goto done;
     }
     if (get_buffer(p_obj, &pb, 4, "f", n * k, 0, "P") < 0
@@ -1300,7 +1311,7 @@ static PyObject *stage2_inputs(PyObject *self, PyObject *args)
     if (check_doc_lengths(lengths, n_docs, n, "rows", NULL) < 0)
         goto done;
     Py_ssize_t col = k + n_off * (k + 1); /* where the running summaries start */
-    double keep = 1.0 - decay;
+    Py_ssize_t own_col = col + 2 * k * n_dec;
     Py_BEGIN_ALLOW_THREADS
     Py_ssize_t a = 0;
     for (Py_ssize_t d = 0; d < n_docs; d++) {
@@ -1318,23 +1329,27 @@ static PyObject *stage2_inputs(PyObject *self, PyObject *args)
                     memset(row + c, 0, (k + 1) * sizeof(float));
                 }
             }
-            memcpy(row + col + 2 * k, own + i * n_own, n_own * sizeof(float));
+            memcpy(row + own_col, own + i * n_own, n_own * sizeof(float));
         }
-        /* running summaries, as running_sums */
-        for (Py_ssize_t j = 0; j < k; j++)
-            acc[j] = 0.0;
-        for (Py_ssize_t i = a; i < b; i++)
-            for (Py_ssize_t j = 0; j < k; j++) {
-                out[i * width + col + j] = (float)(keep * acc[j]);
-                acc[j] = P[i * k + j] + decay * acc[j];
-            }
-        for (Py_ssize_t j = 0; j < k; j++)
-            acc[j] = 0.0;
-        for (Py_ssize_t i = b - 1; i >= a; i--)
-            for (Py_ssize_t j = 0; j < k; j++) {
-                out[i * width + col + k + j] = (float)(keep * acc[j]);
-                acc[j] = P[i * k + j] + decay * acc[j];
-            }
+        /* running summaries of each decay, as running_sums */
+        for (Py_ssize_t q = 0; q < n_dec; q++) {
+            double decay = decays[q], keep = 1.0 - decay;
+            Py_ssize_t c = col + 2 * k * q;
+            for (Py_ssize_t j = 0; j < k; j++)
+                acc[j] = 0.0;
+            for (Py_ssize_t i = a; i < b; i++)
+                for (Py_ssize_t j = 0; j < k; j++) {
+                    out[i * width + c + j] = (float)(keep * acc[j]);
+                    acc[j] = P[i * k + j] + decay * acc[j];
+                }
+            for (Py_ssize_t j = 0; j < k; j++)
+                acc[j] = 0.0;
+            for (Py_ssize_t i = b - 1; i >= a; i--)
+                for (Py_ssize_t j = 0; j < k; j++) {
+                    out[i * width + c + k + j] = (float)(keep * acc[j]);
+                    acc[j] = P[i * k + j] + decay * acc[j];
+                }
+        }
         a = b;
     }
     if (standardise)
@@ -1350,8 +1365,10 @@ static PyObject *stage2_inputs(PyObject *self, PyObject *args)
     Py_INCREF(result);
 done:
     PyMem_Free(offsets);
+    PyMem_Free(decays);
     PyMem_Free(acc);
     Py_XDECREF(offs);
+    Py_XDECREF(decs);
     release(&pb);
     release(&wb);
     release(&db);

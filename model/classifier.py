@@ -154,25 +154,11 @@ def stage2_inputs(
         # the same blocks, filled row by row (and standardised) in one compiled pass
         n, k = P.shape
         lengths = np.ascontiguousarray(doc_lengths, dtype=np.int64)
-        base = k + len(STAGE2_OFFSETS) * (k + 1)
-        Z = np.empty((n, base + 2 * k + own.shape[1]), dtype=np.float32)
-        one = len(decays) == 1
+        width = k + len(STAGE2_OFFSETS) * (k + 1) + 2 * k * len(decays) + own.shape[1]
+        Z = np.empty((n, width), dtype=np.float32)
         core.stage2_inputs(np.ascontiguousarray(P), np.ascontiguousarray(own), n, k, own.shape[1], lengths,
-                           STAGE2_OFFSETS, float(decays[0]), mean if one else None, scale if one else None, Z)
-        if one:
-            return Z
-        # more decays: their summaries go between the first one's and the own features
-        n_sum = 2 * k * len(decays)
-        W = np.empty((n, base + n_sum + own.shape[1]), dtype=np.float32)
-        W[:, :base + 2 * k] = Z[:, :base + 2 * k]
-        W[:, base + n_sum:] = Z[:, base + 2 * k:]
-        for d, decay in enumerate(decays[1:], start=1):
-            lo = base + 2 * k * d
-            running_summaries(P, list(labels), doc_lengths, decay=decay, out=W[:, lo:lo + 2 * k])
-        if mean is not None:
-            W -= mean
-            W /= scale
-        return W
+                           STAGE2_OFFSETS, [float(d) for d in decays], mean, scale, Z)
+        return Z
     n, k = P.shape
     # One preallocated float32 matrix, filled block by block (same columns as an hstack of
     # P, [shift_within_documents(P, off), exists] per offset, summaries, own).

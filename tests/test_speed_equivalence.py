@@ -604,19 +604,20 @@ def test_compiled_loops_check_their_arguments():
         core.add_token_rows(np.array([0, 1, 0]), np.array([1], np.int32), W, 2, 2, np.zeros((2, 2), np.float32))
 
 
+@pytest.mark.parametrize("decays", [(0.7,), (0.7, 0.92)])
 @pytest.mark.parametrize("doc_lengths", [[4, 1, 0, 9, 2], [1], [700, 3]])
-def test_compiled_stage2_inputs_equal_numpy(doc_lengths, monkeypatch):
+def test_compiled_stage2_inputs_equal_numpy(doc_lengths, decays, monkeypatch):
     from boilerline.model.classifier import STAGE2_OFFSETS, stage2_inputs
 
     rng = np.random.default_rng(len(doc_lengths))
     n, k = sum(doc_lengths), len(LABELS)
     P = rng.dirichlet(np.ones(k), size=n).astype(np.float32)
     own = rng.normal(size=(n, 7)).astype(np.float32)
-    width = k + len(STAGE2_OFFSETS) * (k + 1) + 2 * k + 7
+    width = k + len(STAGE2_OFFSETS) * (k + 1) + 2 * k * len(decays) + 7
     mean = rng.normal(size=width).astype(np.float32)
     scale = rng.uniform(0.5, 2.0, size=width).astype(np.float32)
     for args in ((), (mean, scale)):
-        got, want = _both(monkeypatch, lambda: stage2_inputs(P, own, LABELS, doc_lengths, *args))
+        got, want = _both(monkeypatch, lambda: stage2_inputs(P, own, LABELS, doc_lengths, *args, decays=decays))
         assert got.shape == want.shape == (n, width) and got.dtype == want.dtype == np.float32
         # the running summaries differ in the last float32 bit at most; every other block is a copy
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
