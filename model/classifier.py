@@ -1,6 +1,6 @@
 """The line classifier: features, a small neural network, context, and decoding.
 
-Labelling a document runs four named steps, in the spirit of jusText's ``justext()``:
+Labelling a document runs five named steps, in the spirit of jusText's ``justext()``:
 
 1. :func:`_split_blank` keeps the non-blank lines (blank lines carry no label);
 2. :func:`boilerline.features.extract_features` turns them into per-line and neighbour
