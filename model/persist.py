@@ -18,8 +18,11 @@ import numpy as np
 
 #: Written into every artifact; bump when the array layout changes.
 FORMAT_NAME = "boilerline-model"
-FORMAT_VERSION = 1
-SUPPORTED_FORMAT_VERSIONS = (1,)
+#: Version 2 added the optional ``dec_T`` array (the decoding step's label transitions): a
+#: reader of version 1 would ignore it and label differently without a word, so it is refused
+#: there. Version 1 artifacts (no decoding) still load.
+FORMAT_VERSION = 2
+SUPPORTED_FORMAT_VERSIONS = (1, 2)
 #: Key of the metadata inside the archive (a uint8 array holding UTF-8 JSON).
 META_KEY = "__meta__"
 #: Metadata fields every artifact must have.

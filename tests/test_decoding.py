@@ -108,3 +108,23 @@ def test_a_trained_model_decodes_and_refuses_bad_transitions(tiny_model_path, tm
         np.savez(path, **{**arrays, "dec_T": bad})
         with pytest.raises(ModelLoadError, match="dec_T"):
             load_model(path)
+
+
+def test_a_version_1_artifact_loads_and_labels_without_decoding(tiny_model_path, tmp_path, labelled_pages):
+    """Artifacts written before the decoding step (format version 1, no dec_T) still load."""
+    import json
+
+    with np.load(tiny_model_path, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    meta = json.loads(arrays["__meta__"].tobytes().decode("utf-8"))
+    assert meta["format_version"] == 2
+    meta["format_version"] = 1
+    arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    del arrays["dec_T"]
+    old = tmp_path / "v1.npz"
+    np.savez(old, **arrays)
+    lines, _ = labelled_pages["en_news"]
+    undecoded = load_model(old).predict_proba(lines)
+    decoded = load_model(tiny_model_path).predict_proba(lines)
+    np.testing.assert_allclose(undecoded.sum(axis=1), 1.0, rtol=1e-4)
+    assert not np.allclose(undecoded, decoded)  # the same networks, without the decoding step
