@@ -18,11 +18,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import time
-import zlib
 
 import numpy as np
 
-from boilerline.model.classifier import stage2_inputs
 from boilerline.model.decoding import posterior_marginals, transition_matrix
 from boilerline.training import train as T
 from boilerline.training.corpus import default_corpus_root
@@ -36,11 +34,6 @@ def _dev_documents() -> T.Documents:
     n = len(dev)
     return T.Documents([d["lines"] for d in dev], [d["labels"] for d in dev], [d["site"] for d in dev],
                        [d["language"] for d in dev], ["dev"] * n, ["blocks"] * n, [d["doc_id"] for d in dev])
-
-
-def _stage2_z(P, F, mean, scale, labels):
-    own = ((F.dense - mean) / scale)[:, : T._n_own(F.names)]
-    return stage2_inputs(P.astype(np.float32), own.astype(np.float32), labels, F.doc_lengths)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,16 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     s1 = {seed: T.fit_stage1(F, mean, scale, k, rows, None, (seed,)) for seed in args.seeds}
     s1["ensemble"] = T.merge_networks([s1[seed] for seed in args.seeds])
     print(f"stage 1 fitted ({len(args.seeds)} seeds), {time.time() - t0:.0f}s", flush=True)
-    # out-of-fold first-stage scores for the second stage, as fit_stage2 makes them
-    fold_of_site = {s: zlib.crc32(("fold" + s).encode()) % T.STAGE2_FOLDS for s in set(train.sites)}
-    line_fold = np.asarray([fold_of_site[train.sites[d]] for d in F.line_doc], dtype=np.int64)
-    P_oof = np.zeros((len(F.y), k), dtype=np.float32)
-    for fold in range(T.STAGE2_FOLDS):
-        fit_rows = T.stage1_rows(F, labels, np.flatnonzero((line_fold != fold) & (F.y >= 0)))
-        net = T.fit_stage1(F, mean, scale, k, fit_rows, None, (args.seeds[0],))
-        out = np.flatnonzero(line_fold == fold)
-        P_oof[out] = T._full_proba(net, k, T._stage1_input((F.dense[out] - mean) / scale, F.tokens[out]))
-    Z = _stage2_z(P_oof, F, mean, scale, labels)
+    # out-of-fold first-stage scores for the second stage, as fit_stage2 makes them (seed T.SEED)
+    Z = T.stage2_matrix(T.out_of_fold_stage1(F, train, mean, scale, labels), F, mean, scale, labels)
     z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
     lab = np.flatnonzero(F.y >= 0)
     Zs, y2 = (Z[lab] - z_mean) / z_scale, F.y[lab]
@@ -88,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         keep = G.y >= 0
         for a, b in itertools.product([args.seeds[0], "ensemble"], [args.seeds[0], "ensemble"]):
             P1 = T.stage1_proba(s1[a], G, mean, scale, k)
-            P2 = T._full_proba(s2[b], k, (_stage2_z(P1, G, mean, scale, labels) - z_mean) / z_scale)
+            P2 = T._full_proba(s2[b], k, (T.stage2_matrix(P1, G, mean, scale, labels) - z_mean) / z_scale)
             for w in args.weights:
                 P = posterior_marginals(P2, transitions[w], G.doc_lengths) if w > 0 else P2
                 r = T.score_report(G.y[keep], P.argmax(axis=1)[keep], labels)

@@ -389,6 +389,33 @@ def _n_own(names: Sequence[str]) -> int:
     return next(i for i, n in enumerate(names) if n.startswith("nb"))
 
 
+def out_of_fold_stage1(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str],
+                       line_val: np.ndarray | None = None) -> np.ndarray:
+    """First-stage scores of every line from a network that never saw its site (folds by site).
+
+    The second stage trains on these, so that it learns how far to trust scores of unseen
+    pages, as it meets them when labelling.
+    """
+    n_labels = len(labels)
+    fold_of_site = {s: zlib.crc32(("fold" + s).encode()) % STAGE2_FOLDS for s in set(docs.sites)}
+    line_fold = np.asarray([fold_of_site[docs.sites[d]] for d in F.line_doc], dtype=np.int64)
+    P_oof = np.zeros((len(F.y), n_labels), dtype=np.float32)
+    for k in range(STAGE2_FOLDS):
+        fit_rows = stage1_rows(F, labels, np.flatnonzero((line_fold != k) & (F.y >= 0)))
+        mlp = fit_stage1(F, mean, scale, n_labels, fit_rows, line_val)
+        out = np.flatnonzero(line_fold == k)
+        X = _stage1_input((F.dense[out] - mean) / scale, F.tokens[out])
+        P_oof[out] = _full_proba(mlp, n_labels, X)
+    return P_oof
+
+
+def stage2_matrix(P: np.ndarray, F: Featurized, mean, scale, labels: Sequence[str],
+                  decays: Sequence[float] = STAGE2_DECAYS) -> np.ndarray:
+    """The second stage's unstandardised input for first-stage scores ``P`` of ``F``'s lines."""
+    own = ((F.dense - mean) / scale)[:, : _n_own(F.names)]
+    return stage2_inputs(P, own, labels, F.doc_lengths, decays=decays)
+
+
 def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str],
                line_val: np.ndarray | None = None, decays: Sequence[float] = STAGE2_DECAYS):
     """Fit the context network on out-of-fold first-stage scores (folds by site).
@@ -399,17 +426,7 @@ def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str
     n_labels = len(labels)
     if line_val is None:
         line_val = np.zeros(len(F.y), dtype=bool)
-    fold_of_site = {s: zlib.crc32(("fold" + s).encode()) % STAGE2_FOLDS for s in set(docs.sites)}
-    line_fold = np.asarray([fold_of_site[docs.sites[d]] for d in F.line_doc], dtype=np.int64)
-    P_oof = np.zeros((len(F.y), n_labels), dtype=np.float32)
-    for k in range(STAGE2_FOLDS):
-        fit_rows = stage1_rows(F, labels, np.flatnonzero((line_fold != k) & (F.y >= 0)))
-        mlp = fit_stage1(F, mean, scale, n_labels, fit_rows, line_val)
-        out = np.flatnonzero(line_fold == k)
-        X = _stage1_input((F.dense[out] - mean) / scale, F.tokens[out])
-        P_oof[out] = _full_proba(mlp, n_labels, X)
-    own = ((F.dense - mean) / scale)[:, : _n_own(F.names)]
-    Z = stage2_inputs(P_oof, own, labels, F.doc_lengths, decays=decays)
+    Z = stage2_matrix(out_of_fold_stage1(F, docs, mean, scale, labels, line_val), F, mean, scale, labels, decays)
     z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
     rows = np.flatnonzero(F.y >= 0)
     Zs, y2 = (Z[rows] - z_mean) / z_scale, F.y[rows]
