@@ -38,6 +38,15 @@ if 'seed' in m:
                  f"trained on) the shipped model labels {correct} of {so['n_lines']} lines right "
                  f"(content F1 {m['seed']['content_f1']['boilerline']:.3f}; jusText "
                  f"{m['seed']['content_f1']['jusText']:.3f}, C4 line rules {m['seed']['content_f1']['C4 line rules']:.3f}).\n")
+caseless_line = ""
+if 'dev-caseless' in m:
+    c = m['dev-caseless']
+    cf1 = c.get('content_f1', {})
+    base = (f" (jusText {cf1['jusText']:.3f}, C4 line rules {cf1['C4 line rules']:.3f})" if 'jusText' in cf1 else "")
+    caseless_line = (f"\nThe same dev pages but Arabic, with every Latin letter written in Arabic letters (one fixed "
+                     f"mapping: no word the model knows, no capital letters, as on a page in a script it has "
+                     f"barely seen): macro-F1 {c['overall']['macro_f1']:.3f}, content F1 "
+                     f"{cf1.get('boilerline', c['overall'].get('content_f1', 0)):.3f}{base}.\n")
 n_dev_pages = sum(v['documents'] for v in d['per_language'].values())
 n_dev_langs = len(d['per_language'])
 fr_en = "; ".join([_fr_en(d, "dev pages"), _fr_en(h, "held-out sites")])
@@ -62,11 +71,13 @@ as datatrove's `C4QualityFilter` applies them):
 By language (the first user's pages are French):
 
 {chr(10).join(lang)}
-
+{caseless_line}
 Targets of the accuracy issue (macro-F1 >= 0.85, every label >= 0.70, content F1 >= 0.95,
 French within 0.03 of English) are **not met yet**: `reports/evaluation.md` lists each.
-French vs English macro-F1: {fr_en}. The weakest labels are `caption`, `tag` and `related-link`; part of the
-held-out gap is label noise in the auto-labels themselves (measured in `data/README.md`).
+French vs English macro-F1: {fr_en}. The weakest labels are `caption`, `tag` and `related-link`. Part of the
+held-out gap is label noise in the auto-labels themselves (measured in `data/README.md`); the dev
+pages' labels are not the obstacle: a second, independent labelling of 17 of them agrees with the
+first on 99.7% of the lines (`python scripts/label_agreement.py`, `data/dev/README.md`).
 """
 readme = open('README.md', encoding='utf-8').read()
 start = readme.index('ACCURACY_PLACEHOLDER') if 'ACCURACY_PLACEHOLDER' in readme else None

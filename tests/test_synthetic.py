@@ -14,6 +14,9 @@ from boilerline.training.synthetic import (
     LANGUAGES,
     augment_dataset,
     augment_document,
+    caseless_table,
+    CASELESS_ALPHABETS,
+    to_caseless_script,
     normalise_language,
     shortcode,
     shortcode_line,
@@ -22,6 +25,7 @@ from boilerline.training.synthetic import (
 EXPECTED_LABEL = {"ads": "ad shortcode", "captions": "caption", "tags": "tag", "related": "related-link",
                   "read_also": "related-link", "comments": "comment widget", "share": "other", "newsletter": "other",
                   "account": "other"}
+_LATIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]")
 UNFILLED = re.compile(r"\{(?:place|person|topic|n|date|month|d|dd|mm|y|h|mi|i|q|qe|k|big|big2|side|w)\}")
 
 
@@ -195,10 +199,38 @@ def test_augment_dataset(labelled_pages):
     assert docs == before
     assert len(a) == round(0.5 * len(docs))
     assert len({x.index for x in a}) == len(a)
-    for x in a:
+    cased = augment_dataset(docs, fraction=0.5, seed=3, p_caseless=0.0)
+    rewritten = 0
+    for x, c in zip(a, cased):
         lines, labels, lang = docs[x.index]
-        assert x.language == lang
-        assert _is_subsequence(lines, labels, x.lines, x.labels)
+        assert x.language == lang and (x.index, x.labels) == (c.index, c.labels)
+        assert _is_subsequence(lines, labels, c.lines, c.labels)
+        if x.lines != c.lines:  # written in an uncased script: the same lines, letter for letter
+            rewritten += 1
+            assert len(x.lines) == len(c.lines) and not any(_LATIN.search(line) for line in x.lines)
+    assert 0 < rewritten < len(a)
     assert augment_dataset(docs, fraction=0.0) == []
     with pytest.raises(ValueError):
         augment_dataset(docs, fraction=1.5)
+
+
+def test_caseless_script_keeps_everything_but_letters_and_case():
+    lines = ["Hello World, déjà vu?", "[GARD align=\"center\"]", "HELLO WORLD", "2024-05-01 12:30", "Привет 東京", ""]
+    out = to_caseless_script(lines, random.Random(5))
+    assert len(out) == len(lines) and [len(x) for x in out] == [len(x) for x in lines]
+    assert not any(_LATIN.search(x) for x in out)
+    assert out[0].split(" ")[1].rstrip("،,") == out[2].split(" ")[1]  # one mapping, case folded
+    assert out[1][0] == "[" and out[1][-1] == "]" and '="' in out[1]  # shortcode syntax kept
+    assert out[3] == lines[3] and out[4] == lines[4] and out[5] == ""  # digits, other scripts
+    assert to_caseless_script(lines, random.Random(5)) == out  # deterministic for a seed
+
+
+def test_caseless_table_is_one_to_one_on_long_alphabets():
+    for alphabet in CASELESS_ALPHABETS:
+        table = caseless_table(random.Random(1), alphabet)
+        base = [table[ord(c)] for c in "abcdefghijklmnopqrstuvwxyz"]
+        assert set(base) <= set(alphabet) | set("؟،؛")
+        assert [table[ord(c)] for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"] == base
+        assert table[ord("é")] == table[ord("e")]
+        if len(alphabet) >= 26:
+            assert len(set(base)) == 26

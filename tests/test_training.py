@@ -74,6 +74,19 @@ def test_evaluation_of_a_trained_model(tiny_model_path, labelled_pages):
     assert cm.sum() == m["overall"]["n_lines"]
 
 
+def test_caseless_documents_rewrite_letters_and_keep_labels():
+    from boilerline.training.evaluate import caseless_documents
+
+    ev = EvalSet("x", [["Hello World, Élan?", "[GARD]", "HELLO"], ["مرحبا بكم"]], [["body", "ad shortcode", "other"], ["body"]],
+                 ["en", "ar"], ["s", "s"], ["a", "b"])
+    c = caseless_documents(ev)
+    assert c.gold == [ev.gold[0]] and c.languages == ["en"] and c.doc_ids == ["a"]  # Arabic pages left out
+    assert [len(x) for x in c.lines[0]] == [len(x) for x in ev.lines[0]]
+    assert not any(ch.isascii() and ch.isalpha() for line in c.lines[0] for ch in line)
+    assert c.lines[0][2] == c.lines[0][0].split(" ")[0]  # HELLO and Hello: one mapping, no case
+    assert caseless_documents(ev).lines == c.lines  # the same text every run
+
+
 def test_training_needs_labelled_lines(tmp_path):
     from datasets import Dataset
 

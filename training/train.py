@@ -161,13 +161,19 @@ def dev_sites(docs: Documents, dev_path: Path = Path("data/dev/handlabels.tsv"))
     return frozenset(site for site, doc in zip(docs.sites, docs.doc_ids) if doc in ids)
 
 
-def augment(docs: Documents, fraction: float = AUGMENT_FRACTION, seed: int = SEED) -> Documents:
-    """The documents plus augmented copies of a share of them (each on its source's site)."""
-    from boilerline.training.synthetic import augment_dataset
+def augment(docs: Documents, fraction: float = AUGMENT_FRACTION, seed: int = SEED,
+            p_caseless: float | None = None) -> Documents:
+    """The documents plus augmented copies of a share of them (each on its source's site).
+
+    ``p_caseless``: share of the copies written in an uncased script (default
+    :data:`boilerline.training.synthetic.P_CASELESS`).
+    """
+    from boilerline.training.synthetic import P_CASELESS, augment_dataset
 
     if fraction <= 0 or not len(docs):
         return docs
-    copies = augment_dataset(list(zip(docs.lines, docs.labels, docs.languages)), fraction, seed)
+    copies = augment_dataset(list(zip(docs.lines, docs.labels, docs.languages)), fraction, seed,
+                             P_CASELESS if p_caseless is None else p_caseless)
     src = [c.index for c in copies]
     extra = docs.subset(src)
     extra.lines = [list(c.lines) for c in copies]
