@@ -42,10 +42,12 @@ caseless_line = ""
 if 'dev-caseless' in m:
     c = m['dev-caseless']
     cf1 = c.get('content_f1', {})
-    base = (f" (jusText {cf1['jusText']:.3f}, C4 line rules {cf1['C4 line rules']:.3f})" if 'jusText' in cf1 else "")
-    caseless_line = (f"\nThe same dev pages but Arabic, with every Latin letter written in Arabic letters (one fixed "
-                     f"mapping: no word the model knows, no capital letters, as on a page in a script it has "
-                     f"barely seen): macro-F1 {c['overall']['macro_f1']:.3f}, content F1 "
+    base = (f" (jusText {cf1['jusText']:.3f}, its stoplist finding no word; C4 line rules "
+            f"{cf1['C4 line rules']:.3f})" if 'jusText' in cf1 else "")
+    caseless_line = (f"\nA stress test of what the model reads without words and capitals: the dev pages other than "
+                     f"the two Arabic ones, with every Latin letter written in Arabic letters (one fixed mapping, so "
+                     f"no word the model knows and no capital letter, as on a page in a script it has barely seen): "
+                     f"macro-F1 {c['overall']['macro_f1']:.3f}, content F1 "
                      f"{cf1.get('boilerline', c['overall'].get('content_f1', 0)):.3f}{base}.\n")
 n_dev_pages = sum(v['documents'] for v in d['per_language'].values())
 n_dev_langs = len(d['per_language'])

@@ -193,9 +193,9 @@ def test_normalise_language():
 def test_augment_dataset(labelled_pages):
     docs = [(lines, labels, name[:2]) for name, (lines, labels) in sorted(labelled_pages.items())] * 3
     before = copy.deepcopy(docs)
-    a = augment_dataset(docs, fraction=0.5, seed=3)
-    assert a == augment_dataset(docs, fraction=0.5, seed=3)
-    assert a != augment_dataset(docs, fraction=0.5, seed=4)
+    a = augment_dataset(docs, fraction=0.5, seed=3, p_caseless=0.3)
+    assert a == augment_dataset(docs, fraction=0.5, seed=3, p_caseless=0.3)
+    assert a != augment_dataset(docs, fraction=0.5, seed=4, p_caseless=0.3)
     assert docs == before
     assert len(a) == round(0.5 * len(docs))
     assert len({x.index for x in a}) == len(a)
