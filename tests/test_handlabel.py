@@ -52,3 +52,11 @@ def test_append_page_round_trips_and_refuses_a_page_twice(tmp_path):
     with pytest.raises(ValueError, match="2 lines but 3 labels"):
         append_page("b/page.html.gz", lines[:2], labels, tsv)
     assert len(read_handlabels(tsv)) == 1  # the refused pages left the file as it was
+
+
+def test_append_page_starts_a_missing_tsv_with_its_header(tmp_path):
+    tsv = tmp_path / "second.tsv"
+    assert append_page("a/page.html.gz", ["Title", "Text."], ["headline", "body"], tsv) == 2
+    assert tsv.read_text(encoding="utf-8").startswith(HEADER)
+    assert append_page("b/page.html.gz", ["Other"], ["other"], tsv) == 1
+    assert list(read_handlabels(tsv)) == ["a/page.html.gz", "b/page.html.gz"]

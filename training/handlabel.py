@@ -17,7 +17,7 @@ from pathlib import Path
 
 from boilerline.model.labels import LABELS
 
-from .devset import DEV_SET_PATH, RENDERING, line_sha1, load_dev_set, read_handlabels, render_dev_page
+from .devset import COLUMNS, DEV_SET_PATH, RENDERING, line_sha1, load_dev_set, read_handlabels, render_dev_page
 
 #: Short names a labeller may type instead of the full label (the column order of the tables).
 SHORT_LABELS = {
@@ -62,13 +62,21 @@ def parse_label_file(path: Path, n_lines: int) -> list[str]:
 
 
 def append_page(doc_id: str, lines: list[str], labels: list[str], tsv: Path = DEV_SET_PATH) -> int:
-    """Append one page's rows to the dev-set TSV; refuses a page that is already there."""
+    """Append one page's rows to the dev-set TSV; refuses a page that is already there.
+
+    A TSV that does not exist yet is started with its header (a second labelling, or a new
+    dev set, goes into a file of its own).
+    """
     if len(lines) != len(labels):
         raise ValueError(f"{doc_id}: {len(lines)} lines but {len(labels)} labels")
-    if doc_id in read_handlabels(tsv):
+    tsv = Path(tsv)
+    new = not tsv.exists()
+    if not new and doc_id in read_handlabels(tsv):
         raise ValueError(f"{doc_id} is already in {tsv}")
     with open(tsv, "a", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        if new:
+            w.writerow(COLUMNS)
         for j, (line, lab) in enumerate(zip(lines, labels)):
             w.writerow([doc_id, j, line_sha1(line), lab])
     return len(lines)
