@@ -73,11 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         F = T.featurize(train, labels)
         mean, scale = F.dense.mean(axis=0), F.dense.std(axis=0) + 1e-6
         s1 = T.fit_stage1(F, mean, scale, k, T.stage1_rows(F, labels), None, T.STAGE1_SEEDS[:1])
-        Z = T.stage2_matrix(T.out_of_fold_stage1(F, train, mean, scale, labels), F, mean, scale, labels)
-        z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
-        lab = np.flatnonzero(F.y >= 0)
-        s2 = T.fit_validated(T.STAGE2_HIDDEN, (Z[lab] - z_mean) / z_scale, F.y[lab], T.class_weights(F.y[lab], k),
-                             np.zeros(len(lab), bool), k, seed=T.STAGE2_SEEDS[0])
+        s2, z_mean, z_scale = T.fit_stage2(F, train, mean, scale, labels, seeds=T.STAGE2_SEEDS[:1])
         transitions = transition_matrix(F.y, F.doc_lengths, k, T.TRANSITION_WEIGHT)
         for name, D in sets.items():
             G = T.featurize(D, labels)

@@ -19,8 +19,6 @@ import argparse
 import itertools
 import time
 
-import numpy as np
-
 from boilerline.model.decoding import posterior_marginals, transition_matrix
 from boilerline.training import train as T
 from boilerline.training.corpus import default_corpus_root
@@ -57,12 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"stage 1 fitted ({len(args.seeds)} seeds), {time.time() - t0:.0f}s", flush=True)
     # out-of-fold first-stage scores for the second stage, as fit_stage2 makes them (seed T.SEED)
     Z = T.stage2_matrix(T.out_of_fold_stage1(F, train, mean, scale, labels), F, mean, scale, labels)
-    z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
-    lab = np.flatnonzero(F.y >= 0)
-    Zs, y2 = (Z[lab] - z_mean) / z_scale, F.y[lab]
-    w2 = T.class_weights(y2, k)
-    s2 = {seed: T.fit_validated(T.STAGE2_HIDDEN, Zs, y2, w2, np.zeros(len(lab), bool), k, seed=seed)
-          for seed in args.seeds}
+    fits = {seed: T.fit_stage2_network(Z, F.y, k, seeds=(seed,)) for seed in args.seeds}
+    s2 = {seed: fit[0] for seed, fit in fits.items()}
+    z_mean, z_scale = fits[args.seeds[0]][1:]  # the same standardisation for every seed
     s2["ensemble"] = T.merge_networks([s2[seed] for seed in args.seeds])
     print(f"stage 2 fitted, {time.time() - t0:.0f}s", flush=True)
     transitions = {w: transition_matrix(F.y, F.doc_lengths, k, w) for w in args.weights}

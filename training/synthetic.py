@@ -19,6 +19,7 @@ capital letters that such pages lack.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 # --------------------------------------------------------------------------------------
@@ -825,6 +826,7 @@ def augment_document(lines: Sequence[str], labels: Sequence[str | None], languag
     return out_lines, out_labels
 
 
+@lru_cache(maxsize=1)
 def _latin_base_letters() -> dict[int, int]:
     """Code point -> index 0-25 of its base letter, for ASCII and accented Latin letters."""
     import unicodedata
@@ -843,9 +845,6 @@ def _latin_base_letters() -> dict[int, int]:
     return base
 
 
-_LATIN_BASE = _latin_base_letters()
-
-
 def caseless_table(rng: random.Random, alphabet: str | None = None) -> dict[int, str]:
     """A ``str.translate`` table from Latin letters (either case, accents dropped) to the
     letters of ``alphabet`` (default: one of :data:`CASELESS_ALPHABETS`, drawn), a random
@@ -854,7 +853,7 @@ def caseless_table(rng: random.Random, alphabet: str | None = None) -> dict[int,
         alphabet = rng.choice(CASELESS_ALPHABETS)
     letters = rng.sample(alphabet, 26) if len(alphabet) >= 26 else [alphabet[i % len(alphabet)] for i in
                                                                     rng.sample(range(26), 26)]
-    table = {cp: letters[k] for cp, k in _LATIN_BASE.items()}
+    table = {cp: letters[k] for cp, k in _latin_base_letters().items()}
     if alphabet == CASELESS_ALPHABETS[0]:
         table.update({ord(a): b for a, b in ARABIC_PUNCTUATION.items()})
     return table

@@ -423,22 +423,33 @@ def stage2_matrix(P: np.ndarray, F: Featurized, mean, scale, labels: Sequence[st
 
 
 def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str],
-               line_val: np.ndarray | None = None, decays: Sequence[float] = STAGE2_DECAYS):
+               line_val: np.ndarray | None = None, decays: Sequence[float] = STAGE2_DECAYS,
+               seeds: Sequence[int] = STAGE2_SEEDS):
     """Fit the context network on out-of-fold first-stage scores (folds by site).
 
     ``line_val``: per line, whether its site is held back for early stopping (none if None);
-    ``decays``: those of the section-state summaries.
+    ``decays``: those of the section-state summaries; ``seeds``: of the merged networks.
     """
-    n_labels = len(labels)
-    if line_val is None:
-        line_val = np.zeros(len(F.y), dtype=bool)
     Z = stage2_matrix(out_of_fold_stage1(F, docs, mean, scale, labels, line_val), F, mean, scale, labels, decays)
+    return fit_stage2_network(Z, F.y, len(labels), line_val, seeds)
+
+
+def fit_stage2_network(Z: np.ndarray, y: np.ndarray, n_labels: int, line_val: np.ndarray | None = None,
+                       seeds: Sequence[int] = STAGE2_SEEDS):
+    """Fit the context network on second-stage inputs ``Z`` (one per seed, merged).
+
+    ``y``: per line, the label index (-1 masked: not trained on); ``line_val``: per line,
+    whether its site is held back for early stopping (none if None).  Returns the network
+    and the mean and scale that standardise ``Z``.
+    """
+    if line_val is None:
+        line_val = np.zeros(len(y), dtype=bool)
     z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
-    rows = np.flatnonzero(F.y >= 0)
-    Zs, y2 = (Z[rows] - z_mean) / z_scale, F.y[rows]
+    rows = np.flatnonzero(y >= 0)
+    Zs, y2 = (Z[rows] - z_mean) / z_scale, y[rows]
     w2 = class_weights(y2, n_labels)
     mlp2 = merge_networks([fit_validated(STAGE2_HIDDEN, Zs, y2, w2, line_val[rows], n_labels, seed=seed)
-                           for seed in STAGE2_SEEDS])
+                           for seed in seeds])
     return mlp2, z_mean, z_scale
 
 
@@ -543,7 +554,7 @@ class TrainedModel:
 
 
 def _epochs(mlp) -> str:
-    if hasattr(mlp, "member_epochs_"):  # an ensemble (merge_networks): its first member's details
+    if hasattr(mlp, "member_epochs_"):  # an ensemble (merge_networks): each member's epochs
         return f"{len(mlp.member_epochs_)} networks of {mlp.member_epochs_} epochs"
     if hasattr(mlp, "best_epoch_"):
         return f"{mlp.n_iter_} epochs, kept epoch {mlp.best_epoch_} (validation-site macro-F1 {mlp.validation_macro_f1_})"
