@@ -60,3 +60,16 @@ def test_append_page_starts_a_missing_tsv_with_its_header(tmp_path):
     assert tsv.read_text(encoding="utf-8").startswith(HEADER)
     assert append_page("b/page.html.gz", ["Other"], ["other"], tsv) == 1
     assert list(read_handlabels(tsv)) == ["a/page.html.gz", "b/page.html.gz"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["label", "add", "--tsv", "T.tsv", "DOC", "L.tsv"],
+    ["label", "--tsv", "T.tsv", "add", "DOC", "L.tsv"],
+    ["label", "add", "DOC", "L.tsv", "--tsv", "T.tsv"],
+])
+def test_label_options_may_come_anywhere(argv):
+    from boilerline.training.__main__ import _parse, build_parser
+
+    args = _parse(build_parser("label"), argv, "label")
+    assert (args.command, args.action, args.doc_id, str(args.labels), str(args.tsv)) == \
+        ("label", "add", "DOC", "L.tsv", "T.tsv")

@@ -224,3 +224,63 @@ def test_merged_networks_label_with_their_average_logits():
     other = MLPClassifier((4,), max_iter=30, random_state=3).fit(X, np.where(y == 2, 1, y))
     with pytest.raises(ValueError, match="same classes"):
         merge_networks([members[0], other])
+
+
+def _label_tsv(path, pages):
+    """A training-labels TSV for ``pages``: ``{doc_id: (lines, labels)}``."""
+    from boilerline.training.devset import line_sha1
+
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("doc_id\tline_no\tline_sha1\tlabel\n")
+        for doc, (lines, labels) in pages.items():
+            for j, (line, lab) in enumerate(zip(lines, labels)):
+                fh.write(f"{doc}\t{j}\t{line_sha1(line)}\t{lab}\n")
+    return path
+
+
+def test_training_labels_replace_the_rules_and_weight_the_page(labelled_pages, tmp_path):
+    from boilerline.training.train import apply_training_labels
+
+    docs = _docs(labelled_pages, copies=1)
+    docs = Documents(*(getattr(docs, f) + getattr(docs.subset([0]), f) for f in docs.__dataclass_fields__))
+    docs.renderings[-1] = "merged"  # another rendering of page 0: its line numbers are not the labelled ones
+    target = docs.doc_ids[0]
+    hand = ["other"] * len(docs.lines[0])
+    before = [list(labs) for labs in docs.labels]
+    out, n = apply_training_labels(docs, _label_tsv(tmp_path / "t.tsv", {target: (docs.lines[0], hand)}), weight=7.0)
+    assert n == 1
+    assert out.labels[0] == hand and out.weights[0] == 7.0
+    assert out.labels[1:] == before[1:] and out.weights[1:] == [1.0] * (len(docs) - 1)
+    assert docs.labels == before and docs.weights == [1.0] * len(docs)  # the input is not changed
+    # the weight reaches every non-blank line of the page; synthetic copies are not weighted
+    from boilerline.training.train import featurize, label_order
+
+    F = featurize(out, label_order(out))
+    assert np.all(F.weight[F.line_doc == 0] == 7.0) and np.all(F.weight[F.line_doc != 0] == 1.0)
+    copies = augment(out, fraction=1.0)
+    assert copies.weights[len(out):] == [1.0] * (len(copies) - len(out))
+
+
+def test_training_labels_for_another_rendering_are_refused(labelled_pages, tmp_path):
+    from boilerline.training.train import TrainingLabelsMismatch, apply_training_labels
+
+    docs = _docs(labelled_pages, copies=1)
+    lines = list(docs.lines[0])
+    lines[1] = lines[1] + " (edited)"
+    tsv = _label_tsv(tmp_path / "t.tsv", {docs.doc_ids[0]: (lines, docs.labels[0])})
+    with pytest.raises(TrainingLabelsMismatch, match="line 1"):
+        apply_training_labels(docs, tsv)
+    missing, n = apply_training_labels(docs, tmp_path / "absent.tsv")
+    assert n == 0 and missing.labels == docs.labels
+
+
+def test_data_hash_counts_weights_only_where_not_one(labelled_pages):
+    from boilerline.training.train import data_hash
+
+    docs = _docs(labelled_pages, copies=1)
+    plain = data_hash(docs)
+    assert data_hash(Documents(docs.lines, docs.labels, docs.sites, docs.languages, docs.sources,
+                               docs.renderings, docs.doc_ids, [1.0] * len(docs))) == plain
+    heavier = docs.subset(range(len(docs)))
+    heavier.weights = [2.0] + [1.0] * (len(docs) - 1)
+    assert data_hash(heavier) != plain

@@ -97,8 +97,10 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the ``chosen`` subcommand's module is imported to get its arguments."""
     parser = argparse.ArgumentParser(prog="python -m boilerline.training", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    parser.subcommand_parsers = {}
     for name, help_, target, add_args in SUBCOMMANDS:
         p = sub.add_parser(name, help=help_)
+        parser.subcommand_parsers[name] = p
         if isinstance(add_args, str):  # "module:function" in this package, imported when chosen
             if name == chosen:
                 _resolve(add_args)(p)
@@ -123,12 +125,30 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str], chosen: str | None) -> argparse.Namespace:
+    """Parse ``argv``; a subcommand's options may also come between its positional arguments.
+
+    (``label add --tsv T.tsv DOC FILE``: plain ``parse_args`` binds the optional positionals
+    before it reaches the option and then rejects DOC and FILE.)
+    """
+    sub = parser.subcommand_parsers.get(chosen)
+    if sub is not None and argv and argv[0] == chosen and "-h" not in argv and "--help" not in argv:
+        try:
+            args = sub.parse_intermixed_args(argv[1:])
+        except TypeError:  # a feature intermixed parsing does not support: parse in order
+            pass
+        else:
+            args.command = chosen
+            return args
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     chosen = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(chosen)
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv, chosen)
     try:
         func = _resolve(args._target)
     except (ImportError, AttributeError) as e:

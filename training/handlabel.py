@@ -137,7 +137,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="corpus root (default: $BOILERLINE_CORPUS or ../shared/corpus)")
     p.add_argument("--dataset", type=Path, default=Path("data/processed/lines"),
                    help="show: built dataset whose rule labels are printed as hints (skipped when absent)")
-    p.add_argument("--tsv", type=Path, default=DEV_SET_PATH, help="the dev-set TSV")
+    p.add_argument("--tsv", type=Path, default=DEV_SET_PATH,
+                   help="the TSV to read or append to (default: the dev set; data/train/handlabels.tsv for training pages)")
 
 
 def main_handlabel(args: argparse.Namespace) -> int:

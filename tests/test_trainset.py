@@ -1,0 +1,38 @@
+"""The hand-labelled training pages (data/train/handlabels.tsv): well-formed, apart from the
+dev pages and the held-out sites, and in step with the renderer."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from boilerline.model.labels import LABELS
+from boilerline.training.devset import dev_sites, load_dev_set, read_handlabels
+from boilerline.training.train import is_holdout_site
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TRAIN_PATH = DATA / "train" / "handlabels.tsv"
+DEV_PATH = DATA / "dev" / "handlabels.tsv"
+
+
+def test_training_labels_are_well_formed_and_hold_no_text():
+    pages = read_handlabels(TRAIN_PATH)  # raises on bad columns, labels, hashes, numbering
+    assert len(pages) >= 200
+    counts = Counter(lab for rows in pages.values() for _, lab in rows)
+    assert set(counts) == set(LABELS)  # every class is taught by hand-labelled lines
+    with open(TRAIN_PATH, encoding="utf-8") as fh:
+        assert fh.readline() == "doc_id\tline_no\tline_sha1\tlabel\n"
+        assert all(len(line.rstrip("\n").split("\t")) == 4 for line in fh)
+
+
+def test_training_pages_are_not_dev_pages():
+    assert set(read_handlabels(TRAIN_PATH)).isdisjoint(read_handlabels(DEV_PATH))
+
+
+def test_training_pages_render_and_stay_off_dev_and_held_out_sites(corpus_root):
+    pages = load_dev_set(corpus_root, TRAIN_PATH)  # raises DevSetMismatch on any hash difference
+    sites = {p["site"] for p in pages}
+    # a dev site is never trained on, and a held-out site's score must stay one on unseen pages
+    assert sites.isdisjoint(dev_sites(corpus_root, DEV_PATH))
+    assert not [s for s in sites if is_holdout_site(s)]
+    assert len({p["language"] for p in pages}) >= 10
