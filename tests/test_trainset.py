@@ -36,3 +36,10 @@ def test_training_pages_render_and_stay_off_dev_and_held_out_sites(corpus_root):
     assert sites.isdisjoint(dev_sites(corpus_root, DEV_PATH))
     assert not [s for s in sites if is_holdout_site(s)]
     assert len({p["language"] for p in pages}) >= 10
+
+
+def test_second_labelling_covers_training_pages_line_for_line():
+    first, second = read_handlabels(TRAIN_PATH), read_handlabels(TRAIN_PATH.with_name("second_labels.tsv"))
+    assert len(second) >= 20 and set(second) <= set(first)
+    for doc, rows in second.items():
+        assert [sha for sha, _ in rows] == [sha for sha, _ in first[doc]], doc

@@ -61,10 +61,11 @@ INTENDED_USE = """\
   document, or hard-wrapped text with a break every 80 characters)."""
 
 KNOWN_LIMITS = """\
-- Training labels were produced automatically (annotations shipped with the source
-  collections plus DOM rules), not by hand: the held-out scores above measure agreement
-  with those labels, and their errors are partly the rules' errors (see `data/README.md`
-  for the rules' hand-checked precision).
+- Most training labels were produced automatically (annotations shipped with the source
+  collections plus DOM rules); a few hundred training pages were labelled by hand and weigh
+  more (`data/train/`). The held-out scores above measure agreement with the automatic
+  labels, so their errors are partly the rules' errors (see `data/README.md` for the rules'
+  hand-checked precision); the hand-labelled dev pages measure agreement with LABELS.md.
 - Held-out sites come from the same collections as the training sites: news, blogs and
   recipe pages, mostly WordPress-like layouts. Forums, shops, documentation sites and
   home pages are rarer and likely worse.
@@ -144,6 +145,14 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence], right: Sequence[int
     out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"]
     out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(out)
+
+
+def _hand_labelled_text(hand) -> str:
+    """The model details' note on the hand-labelled training pages (none in older artifacts)."""
+    if not hand or not hand.get("pages"):
+        return ""
+    return (f"; {hand['pages']} of its pages labelled by hand (`data/train/`), their lines weighted "
+            f"{hand['weight']:g}x")
 
 
 def _sources_section(meta: dict) -> str:
@@ -246,7 +255,8 @@ def render_model_card(meta: dict, report: dict, per_language: dict | None = None
         + (f" (user-defined: {', '.join(f'`{lab}`' for lab in custom)})" if custom else ""),
         f"- Hidden units: {_layers_text(meta.get('layers'))}; hashed-token buckets: {meta.get('n_buckets', '?')}",
         f"- Training data: {meta.get('training_documents', '?')} documents (SHA-256 "
-        f"`{str(meta.get('training_data_hash', '?'))[:16]}...`)",
+        f"`{str(meta.get('training_data_hash', '?'))[:16]}...`)"
+        + _hand_labelled_text(meta.get("hand_labelled_pages")),
         f"- Evaluation split: {meta.get('split', 'held-out sites')}"
         + ("; the artifact was then refitted on all sites, so the scores are those of the split model"
            if is_refitted(meta) else ""),

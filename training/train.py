@@ -792,6 +792,7 @@ def train_model(
         "split": f"sites with crc32(site) % {HOLDOUT_ONE_IN} == 0 held out",
         "sources": dict(Counter(docs.sources)),
         "languages": dict(Counter(docs.languages)),
+        "hand_labelled_pages": {"pages": n_hand, "weight": HAND_LABEL_WEIGHT if n_hand else None},
     }
     if refit:
         # the split model stays the one that can be scored on the held-out sites: keep it beside
