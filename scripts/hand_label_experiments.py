@@ -1,0 +1,99 @@
+"""The hand-labelled training pages on and off, at several weights (reports/experiments.md, session 6).
+
+Run from the repository root (needs the built dataset, ``data/processed/lines``):
+
+    python scripts/hand_label_experiments.py [--weights 0 2 4 10] [--rounds 1 2 3]
+
+For each weight (0: without the hand-labelled pages, the rules' labels only) one split model is
+trained, with one seed per stage (13) on four sites in five, the dev pages' sites left out, as
+``train`` does before ``--refit-all``; ``--rounds`` keeps the pages of those labelling rounds
+(``data/train/rounds.tsv``; default: all).  Each model is scored on the 64 hand-labelled dev
+pages and on the held-out sites (auto labels, ``blocks`` rendering), first stage alone and with
+the second stage and decoding.  About 15 minutes per weight on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from decoding_experiments import _dev_documents  # noqa: E402
+
+from boilerline.model.decoding import posterior_marginals, transition_matrix  # noqa: E402
+from boilerline.training import train as T  # noqa: E402
+
+ROUNDS = Path("data/train/rounds.tsv")
+SHORT = ("hl", "body", "cap", "ad", "tag", "rel", "com", "oth")
+
+
+def _pages_of_rounds(rounds: set[int] | None) -> Path:
+    """The training-labels TSV restricted to ``rounds`` (a temporary file), or the whole file."""
+    if rounds is None:
+        return T.TRAINING_LABELS
+    with open(ROUNDS, newline="", encoding="utf-8") as fh:
+        keep = {r["doc_id"] for r in csv.DictReader(fh, delimiter="\t") if int(r["round"]) in rounds}
+    out = Path(tempfile.mkdtemp()) / "handlabels.tsv"
+    with open(T.TRAINING_LABELS, encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
+        dst.write(src.readline())
+        dst.writelines(line for line in src if line.split("\t", 1)[0] in keep)
+    return out
+
+
+def run(weight: float, tsv: Path) -> list[str]:
+    """Train one split model with the hand labels at ``weight`` (0: none); its table rows."""
+    docs = T.load_documents(T.DEFAULT_DATASET)
+    n = 0
+    if weight > 0:
+        docs, n = T.apply_training_labels(docs, tsv, weight)
+    labels = T.label_order(docs)
+    k = len(labels)
+    excluded = T.dev_sites(docs)
+    tr, te = T.split_by_site(docs, excluded)
+    heldout = docs.subset([i for i in te if docs.sites[i] not in excluded and docs.renderings[i] == "blocks"])
+    t0 = time.time()
+    train = T.augment(docs.subset(tr), T.AUGMENT_FRACTION, p_caseless=0.0)
+    F = T.featurize(train, labels)
+    mean, scale = F.dense.mean(axis=0), F.dense.std(axis=0) + 1e-6
+    s1 = T.fit_stage1(F, mean, scale, k, T.stage1_rows(F, labels), None, (T.SEED,))
+    Z = T.stage2_matrix(T.out_of_fold_stage1(F, train, mean, scale, labels), F, mean, scale, labels)
+    s2, zm, zs = T.fit_stage2_network(Z, F.y, k, None, (T.SEED,), F.weight)
+    transitions = transition_matrix(F.y, F.doc_lengths, k, T.TRANSITION_WEIGHT)
+    print(f"weight {weight:g}: {n} hand-labelled pages, trained in {time.time() - t0:.0f}s", flush=True)
+    rows = []
+    for name, D in (("dev pages", _dev_documents()), ("held-out sites", heldout)):
+        G = T.featurize(D, labels)
+        keep = G.y >= 0
+        P1 = T.stage1_proba(s1, G, mean, scale, k)
+        P2 = T._full_proba(s2, k, (T.stage2_matrix(P1, G, mean, scale, labels) - zm) / zs)
+        P = posterior_marginals(P2.astype(np.float32), transitions, G.doc_lengths)
+        for stage, PP in (("stage 1", P1), ("full", P)):
+            r = T.score_report(G.y[keep], PP.argmax(1)[keep], labels)
+            f1 = " | ".join(f"{r['per_class'][lab]['f1']:.2f}" for lab in labels)
+            rows.append(f"| {weight:g} | {n} | {name} | {stage} | {r['macro_f1']:.3f} | {r['content_f1']:.3f} | {f1} |")
+    return rows
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--weights", type=float, nargs="+", default=[0.0, 2.0, 4.0, 10.0])
+    p.add_argument("--rounds", type=int, nargs="+", default=None, help="labelling rounds to use (default: all)")
+    args = p.parse_args()
+    tsv = _pages_of_rounds(set(args.rounds) if args.rounds else None)
+    out = ["| weight | pages | set | stages | macro-F1 | content F1 | " + " | ".join(SHORT) + " |",
+           "|---:|---:|---|---|---:|---:|" + "---:|" * len(SHORT)]
+    for w in args.weights:
+        out += run(w, tsv)
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
