@@ -12,14 +12,17 @@ h, d = m['heldout'], m['dev']
 split_note = ("" if 'split model' not in h['title'] else
               " The shipped model was then refitted on every site but the dev pages' (`train --refit-all`),"
               " so the held-out column scores its split model, the same training before the refit.")
-rows = ["| label | F1, held-out sites | F1, hand-labelled dev pages |", "|---|---:|---:|"]
+hh = m.get('heldout-hand')  # hand-labelled pages on held-out sites (data/heldout/), when evaluated
+cols = [("held-out sites", h), ("hand-labelled dev pages", d)] + ([("held-out sites, hand-labelled", hh)] if hh else [])
+rows = ["| label | " + " | ".join(f"F1, {name}" for name, _ in cols) + " |", "|---|" + "---:|" * len(cols)]
 for lab in h['overall']['per_class']:
-    rows.append(f"| {lab} | {h['overall']['per_class'][lab]['f1']:.3f} | {d['overall']['per_class'][lab]['f1']:.3f} |")
-rows.append(f"| **macro-F1** | **{h['overall']['macro_f1']:.3f}** | **{d['overall']['macro_f1']:.3f}** |")
-rows.append(f"| lines | {h['overall']['n_lines']:,} | {d['overall']['n_lines']:,} |")
-cf = ["| content F1 (headline+body vs the rest) | held-out sites | dev pages |", "|---|---:|---:|"]
+    rows.append(f"| {lab} | " + " | ".join(f"{b['overall']['per_class'][lab]['f1']:.3f}" for _, b in cols) + " |")
+rows.append("| **macro-F1** | " + " | ".join(f"**{b['overall']['macro_f1']:.3f}**" for _, b in cols) + " |")
+rows.append("| lines | " + " | ".join(f"{b['overall']['n_lines']:,}" for _, b in cols) + " |")
+cf = ["| content F1 (headline+body vs the rest) | " + " | ".join(name.replace("hand-labelled dev pages", "dev pages") for name, _ in cols) + " |",
+      "|---|" + "---:|" * len(cols)]
 for tool in h['content_f1']:
-    cf.append(f"| {tool} | {h['content_f1'][tool]:.3f} | {d['content_f1'][tool]:.3f} |")
+    cf.append(f"| {tool} | " + " | ".join(f"{b['content_f1'][tool]:.3f}" for _, b in cols) + " |")
 lang = ["| language | dev pages | dev macro-F1 | dev content F1 | held-out macro-F1 | held-out content F1 |", "|---|---:|---:|---:|---:|---:|"]
 for g in ('fr', 'en', 'de', 'es', 'pt', 'it', 'nl', 'ar'):
     dv = d['per_language'].get(g); hv = h['per_language'].get(g)
@@ -49,6 +52,10 @@ if 'dev-caseless' in m:
                      f"no word the model knows and no capital letter, as on a page in a script it has barely seen): "
                      f"macro-F1 {c['overall']['macro_f1']:.3f}, content F1 "
                      f"{cf1.get('boilerline', c['overall'].get('content_f1', 0)):.3f}{base}.\n")
+hh_note = ("" if not hh else
+           f" The third column: {sum(v['documents'] for v in hh['per_language'].values())} pages of held-out sites"
+           " labelled by hand (`data/heldout/`), scored like the held-out sites: LABELS.md's labels where the"
+           " first column has the rules'.")
 n_dev_pages = sum(v['documents'] for v in d['per_language'].values())
 n_dev_langs = len(d['per_language'])
 fr_en = "; ".join([_fr_en(d, "dev pages"), _fr_en(h, "held-out sites")])
@@ -56,10 +63,10 @@ acc = f"""## Accuracy
 
 From `reports/evaluation.md`, written by `python -m boilerline.training evaluate` (which
 also writes per-source tables, confusion matrices as PNG, and the worst-labelled lines
-for error analysis). Two evaluation sets, neither ever trained on: **held-out sites**,
+for error analysis). Two evaluation sets{' (and a hand-labelled part of the first)' if hh else ''}, neither ever trained on: **held-out sites**,
 every page of one site in five (chosen by a hash of the site name) with the auto-labels
 of `data/README.md` as gold, and **{n_dev_pages} hand-labelled dev pages** in {n_dev_langs} languages
-(`data/dev/`), whose sites are also excluded from training.{split_note} The model is judged
+(`data/dev/`), whose sites are also excluded from training.{split_note}{hh_note} The model is judged
 elsewhere on pages from other collections; these are our own numbers.
 
 {chr(10).join(rows)}

@@ -32,6 +32,10 @@ from boilerline.training.train import DEFAULT_DATASET, dev_sites, load_documents
 
 DEFAULT_REPORTS = Path("reports")
 DEFAULT_DEV_SET = Path("data/dev/handlabels.tsv")
+#: Hand labels of pages on held-out sites (scored, like the held-out sites, with the split model).
+DEFAULT_HELDOUT_LABELS = Path("data/heldout/handlabels.tsv")
+#: The sets a refitted model has trained on the sites of: scored with its split model.
+HELDOUT_SETS = ("heldout", "heldout-hand")
 #: How many worst-labelled lines go into errors.md, and lines of context around each.
 N_WORST = 60
 CONTEXT_LINES = 2
@@ -75,14 +79,14 @@ def heldout_documents(dataset_dir: Path, rendering: str | None = "blocks") -> Ev
                    [f"{sub.sites[i]}#{i}" for i in range(len(sub))])
 
 
-def dev_documents(corpus_root: Path, dev_path: Path) -> EvalSet | None:
-    """The hand-labelled dev pages, re-rendered from the corpus (None when unavailable)."""
+def dev_documents(corpus_root: Path, dev_path: Path, name: str = "hand-labelled dev pages") -> EvalSet | None:
+    """Hand-labelled pages (by default the dev set), re-rendered from the corpus (None when unavailable)."""
     if not dev_path.is_file() or corpus_root is None or not (corpus_root / "MANIFEST.csv").is_file():
         return None
     from boilerline.training.devset import load_dev_set
 
     docs = load_dev_set(corpus_root, dev_path)
-    return EvalSet("hand-labelled dev pages", [d["lines"] for d in docs], [d["labels"] for d in docs],
+    return EvalSet(name, [d["lines"] for d in docs], [d["labels"] for d in docs],
                    [d["language"] for d in docs], [d["source"] for d in docs], [d["doc_id"] for d in docs])
 
 
@@ -368,11 +372,20 @@ def heldout_model(clf, model_path: Path | None, split_path: Path | None):
 
 
 def evaluate(model_path: Path | None, dataset_dir: Path, corpus_root: Path | None, dev_path: Path,
-             out_dir: Path, baselines: bool = True, split_path: Path | None = None) -> dict:
-    """Run the whole evaluation and write the reports; returns the figures."""
+             out_dir: Path, baselines: bool = True, split_path: Path | None = None,
+             heldout_labels: Path | None = DEFAULT_HELDOUT_LABELS) -> dict:
+    """Run the whole evaluation and write the reports; returns the figures.
+
+    ``heldout_labels``: hand labels of pages on held-out sites (skipped when absent), scored
+    like the held-out sites.
+    """
     clf = load_model(model_path)
     held_clf, held_note = heldout_model(clf, model_path, split_path)
     sets = {"heldout": heldout_documents(dataset_dir)} if held_clf is not None else {}
+    if held_clf is not None and corpus_root and heldout_labels is not None:
+        hand = dev_documents(corpus_root, Path(heldout_labels), "held-out sites, hand-labelled pages")
+        if hand is not None:
+            sets["heldout-hand"] = hand
     dev = dev_documents(corpus_root, dev_path) if corpus_root else None
     if dev is not None:
         sets["dev"] = dev
@@ -382,10 +395,10 @@ def evaluate(model_path: Path | None, dataset_dir: Path, corpus_root: Path | Non
         sets["seed"] = seed
     results, worst = {}, {}
     for slug, ev in sets.items():
-        model = held_clf if slug == "heldout" else clf
+        model = held_clf if slug in HELDOUT_SETS else clf
         pred, proba = predict_all(model, ev)
         m = metrics_block(ev, pred, model.labels, baselines=baselines)
-        m["title"] = ev.name + (held_note if slug == "heldout" else "")
+        m["title"] = ev.name + (held_note if slug in HELDOUT_SETS else "")
         results[slug] = m
         if slug not in NO_TARGETS:
             worst[slug] = worst_lines(ev, proba, model.labels)
@@ -402,7 +415,8 @@ def main_evaluate(args) -> int:
     corpus = Path(args.corpus) if args.corpus else default_corpus_root()
     evaluate(Path(args.model) if args.model else None, Path(args.dataset), corpus,
              Path(args.dev_set), Path(args.out), baselines=not args.no_baselines,
-             split_path=Path(args.split_model) if args.split_model else None)
+             split_path=Path(args.split_model) if args.split_model else None,
+             heldout_labels=Path(args.heldout_labels))
     return 0
 
 
@@ -412,6 +426,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--dataset", default=str(DEFAULT_DATASET), help="labelled line dataset")
     parser.add_argument("--corpus", default=None, help="corpus root, for the hand-labelled dev pages")
     parser.add_argument("--dev-set", default=str(DEFAULT_DEV_SET), help="hand labels of the dev pages")
+    parser.add_argument("--heldout-labels", default=str(DEFAULT_HELDOUT_LABELS),
+                        help="hand labels of pages on held-out sites (skipped when absent)")
     parser.add_argument("--out", default=str(DEFAULT_REPORTS), help="report folder")
     parser.add_argument("--no-baselines", action="store_true", help="skip jusText and the C4 rules")
     parser.add_argument("--split-model", default=None,
