@@ -43,3 +43,17 @@ def test_second_labelling_covers_training_pages_line_for_line():
     assert len(second) >= 20 and set(second) <= set(first)
     for doc, rows in second.items():
         assert [sha for sha, _ in rows] == [sha for sha, _ in first[doc]], doc
+
+
+def test_round5_is_well_formed_and_apart_from_every_other_set():
+    round5 = read_handlabels(TRAIN_PATH.with_name("round5.tsv"))
+    assert len(round5) >= 100
+    for other in (TRAIN_PATH, DEV_PATH, DATA / "heldout" / "handlabels.tsv"):
+        assert set(round5).isdisjoint(read_handlabels(other))
+
+
+def test_round5_pages_render_and_sit_on_training_sites(corpus_root):
+    pages = load_dev_set(corpus_root, TRAIN_PATH.with_name("round5.tsv"))
+    sites = {p["site"] for p in pages}
+    assert sites.isdisjoint(dev_sites(corpus_root, DEV_PATH))
+    assert not [s for s in sites if is_holdout_site(s)]
