@@ -7,7 +7,7 @@ Run from the repository root (needs the built dataset, ``data/processed/lines``)
 For each weight (0: without the hand-labelled pages, the rules' labels only) one split model is
 trained, with one seed per stage (13) on four sites in five, the dev pages' sites left out, as
 ``train`` does before ``--refit-all``; ``--rounds`` keeps the pages of those labelling rounds
-(``data/train/rounds.tsv``; default: all).  Each model is scored on the 64 hand-labelled dev
+(``data/train/labels/roundN.tsv``; default: all).  Each model is scored on the 64 hand-labelled dev
 pages and on the held-out sites (auto labels, ``blocks`` rendering), first stage alone and with
 the second stage and decoding.  About 15 minutes per weight on 2 cores.
 """
@@ -15,7 +15,7 @@ the second stage and decoding.  About 15 minutes per weight on 2 cores.
 from __future__ import annotations
 
 import argparse
-import csv
+import shutil
 import sys
 import tempfile
 import time
@@ -30,20 +30,16 @@ from decoding_experiments import _dev_documents  # noqa: E402
 from boilerline.model.decoding import posterior_marginals, transition_matrix  # noqa: E402
 from boilerline.training import train as T  # noqa: E402
 
-ROUNDS = Path("data/train/rounds.tsv")
 SHORT = ("hl", "body", "cap", "ad", "tag", "rel", "com", "oth")
 
 
 def _pages_of_rounds(rounds: set[int] | None) -> Path:
-    """The training-labels TSV restricted to ``rounds`` (a temporary file), or the whole file."""
+    """The training-labels folder, or a temporary one holding only the files of ``rounds``."""
     if rounds is None:
         return T.TRAINING_LABELS
-    with open(ROUNDS, newline="", encoding="utf-8") as fh:
-        keep = {r["doc_id"] for r in csv.DictReader(fh, delimiter="\t") if int(r["round"]) in rounds}
-    out = Path(tempfile.mkdtemp()) / "handlabels.tsv"
-    with open(T.TRAINING_LABELS, encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
-        dst.write(src.readline())
-        dst.writelines(line for line in src if line.split("\t", 1)[0] in keep)
+    out = Path(tempfile.mkdtemp())
+    for r in sorted(rounds):
+        shutil.copy(T.TRAINING_LABELS / f"round{r}.tsv", out)
     return out
 
 

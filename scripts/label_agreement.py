@@ -3,7 +3,7 @@
 Run from the repository root (needs the corpus, default ../shared/corpus):
 
     python scripts/label_agreement.py [--second data/dev/second_labels.tsv] [--model MODEL.npz]
-    python scripts/label_agreement.py --first data/train/handlabels.tsv --second data/train/second_labels.tsv
+    python scripts/label_agreement.py --first data/train/labels --second data/train/second_labels.tsv
 
 ``data/dev/handlabels.tsv`` holds labeller A's labels (the dev set); ``--second`` holds a second,
 independent labeller's labels of some of the same pages, in the same format (ids, hashes,

@@ -73,3 +73,13 @@ def test_label_options_may_come_anywhere(argv):
     args = _parse(build_parser("label"), argv, "label")
     assert (args.command, args.action, args.doc_id, str(args.labels), str(args.tsv)) == \
         ("label", "add", "DOC", "L.tsv", "T.tsv")
+
+
+def test_a_folder_of_tsvs_reads_as_one_and_refuses_a_page_in_two_files(tmp_path):
+    first = _write(tmp_path / "round1.tsv", HEADER + f"a/page.html.gz\t0\t{line_sha1('x')}\tbody\n")
+    _write(tmp_path / "round2.tsv", HEADER + f"b/page.html.gz\t0\t{line_sha1('y')}\tother\n")
+    assert read_handlabels(tmp_path) == {"a/page.html.gz": [(line_sha1("x"), "body")],
+                                         "b/page.html.gz": [(line_sha1("y"), "other")]}
+    _write(tmp_path / "round3.tsv", first.read_text(encoding="utf-8"))
+    with pytest.raises(ValueError, match="also labelled in another file"):
+        read_handlabels(tmp_path)

@@ -17,7 +17,7 @@ def test_heldout_labels_are_well_formed_and_apart_from_the_other_sets():
     pages = read_handlabels(HELDOUT_PATH)  # raises on bad columns, labels, hashes, numbering
     assert len(pages) >= 50
     assert {lab for rows in pages.values() for _, lab in rows} <= set(LABELS)
-    for other in (DATA / "dev" / "handlabels.tsv", DATA / "train" / "handlabels.tsv"):
+    for other in (DATA / "dev" / "handlabels.tsv", DATA / "train" / "labels"):
         assert set(pages).isdisjoint(read_handlabels(other))
     with open(HELDOUT_PATH, encoding="utf-8") as fh:
         assert fh.readline() == "doc_id\tline_no\tline_sha1\tlabel\n"

@@ -1,4 +1,4 @@
-"""The hand-labelled training pages (data/train/handlabels.tsv): well-formed, apart from the
+"""The hand-labelled training pages (data/train/labels/): well-formed, apart from the
 dev pages and the held-out sites, and in step with the renderer."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from boilerline.training.devset import dev_sites, load_dev_set, read_handlabels
 from boilerline.training.train import is_holdout_site
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-TRAIN_PATH = DATA / "train" / "handlabels.tsv"
+TRAIN_PATH = DATA / "train" / "labels"  # one TSV per labelling round
+ROUND5_PATH = DATA / "train" / "pending" / "round5.tsv"
 DEV_PATH = DATA / "dev" / "handlabels.tsv"
 
 
@@ -20,9 +21,10 @@ def test_training_labels_are_well_formed_and_hold_no_text():
     assert len(pages) >= 200
     counts = Counter(lab for rows in pages.values() for _, lab in rows)
     assert set(counts) == set(LABELS)  # every class is taught by hand-labelled lines
-    with open(TRAIN_PATH, encoding="utf-8") as fh:
-        assert fh.readline() == "doc_id\tline_no\tline_sha1\tlabel\n"
-        assert all(len(line.rstrip("\n").split("\t")) == 4 for line in fh)
+    for part in sorted(TRAIN_PATH.glob("*.tsv")):
+        with open(part, encoding="utf-8") as fh:
+            assert fh.readline() == "doc_id\tline_no\tline_sha1\tlabel\n"
+            assert all(len(line.rstrip("\n").split("\t")) == 4 for line in fh)
 
 
 def test_training_pages_are_not_dev_pages():
@@ -39,21 +41,28 @@ def test_training_pages_render_and_stay_off_dev_and_held_out_sites(corpus_root):
 
 
 def test_second_labelling_covers_training_pages_line_for_line():
-    first, second = read_handlabels(TRAIN_PATH), read_handlabels(TRAIN_PATH.with_name("second_labels.tsv"))
+    first, second = read_handlabels(TRAIN_PATH), read_handlabels(TRAIN_PATH.parent / "second_labels.tsv")
     assert len(second) >= 20 and set(second) <= set(first)
     for doc, rows in second.items():
         assert [sha for sha, _ in rows] == [sha for sha, _ in first[doc]], doc
 
 
 def test_round5_is_well_formed_and_apart_from_every_other_set():
-    round5 = read_handlabels(TRAIN_PATH.with_name("round5.tsv"))
+    round5 = read_handlabels(ROUND5_PATH)
     assert len(round5) >= 100
     for other in (TRAIN_PATH, DEV_PATH, DATA / "heldout" / "handlabels.tsv"):
         assert set(round5).isdisjoint(read_handlabels(other))
 
 
 def test_round5_pages_render_and_sit_on_training_sites(corpus_root):
-    pages = load_dev_set(corpus_root, TRAIN_PATH.with_name("round5.tsv"))
+    pages = load_dev_set(corpus_root, ROUND5_PATH)
     sites = {p["site"] for p in pages}
     assert sites.isdisjoint(dev_sites(corpus_root, DEV_PATH))
     assert not [s for s in sites if is_holdout_site(s)]
+
+
+def test_label_files_stay_small():
+    # the repository takes no data file over 2 MB: a new round of labels goes in a file of its own
+    for folder in ("train", "dev", "heldout"):
+        for f in (DATA / folder).rglob("*.tsv"):
+            assert f.stat().st_size < 2_000_000, f

@@ -51,8 +51,18 @@ def read_handlabels(path: Path | str = DEV_SET_PATH) -> dict[str, list[tuple[str
     """``{doc_id: [(line_sha1, label), ...]}`` in line order; checks the file's shape.
 
     Every document must list its lines 0..n-1 exactly once, with one of the eight labels.
+    ``path`` may also be a folder: its ``*.tsv`` files, in name order, each holding other
+    documents (a document in two of them is refused).
     """
     path = Path(path)
+    if path.is_dir():
+        merged: dict[str, list[tuple[str, str]]] = {}
+        for part in sorted(path.glob("*.tsv")):
+            for doc, rows in read_handlabels(part).items():
+                if doc in merged:
+                    raise ValueError(f"{part}: {doc} is also labelled in another file of {path}")
+                merged[doc] = rows
+        return merged
     rows: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh, delimiter="\t")

@@ -138,7 +138,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dataset", type=Path, default=Path("data/processed/lines"),
                    help="show: built dataset whose rule labels are printed as hints (skipped when absent)")
     p.add_argument("--tsv", type=Path, default=DEV_SET_PATH,
-                   help="the TSV to read or append to (default: the dev set; data/train/handlabels.tsv for training pages)")
+                   help="the TSV to read or append to (default: the dev set; data/train/labels/roundN.tsv for training pages)")
 
 
 def main_handlabel(args: argparse.Namespace) -> int:

@@ -68,8 +68,9 @@ AUGMENT_FRACTION = 0.5
 #: Documents per feature-extraction call.
 FEATURE_BATCH_DOCS = 256
 DEFAULT_DATASET = Path("data/processed/lines")
-#: Hand-labelled training pages (same columns as the dev set: ids, line hashes, labels).
-TRAINING_LABELS = Path("data/train/handlabels.tsv")
+#: Hand-labelled training pages: a folder of TSVs, one per labelling round (same columns as the
+#: dev set: ids, line hashes, labels).
+TRAINING_LABELS = Path("data/train/labels")
 #: Weight of a hand-labelled training page's lines (on top of the class weights).  Their labels
 #: follow LABELS.md on every line, where the rules label 63% of lines and mask the rest.  With
 #: the first 367 pages, one seed per stage, split model (reports/experiments.md, session 6):
@@ -161,8 +162,9 @@ def apply_training_labels(docs: Documents, path: Path = TRAINING_LABELS,
                           weight: float = HAND_LABEL_WEIGHT) -> tuple[Documents, int]:
     """The documents with the hand-labelled pages' labels in place of the rules', weighted up.
 
-    ``path`` holds rows ``doc_id, line_no, line_sha1, label`` (as ``data/dev/handlabels.tsv``)
-    for pages of the corpus labelled by hand in the ``blocks`` rendering; those documents get
+    ``path`` (a TSV, or a folder of them: :func:`~boilerline.training.devset.read_handlabels`)
+    holds rows ``doc_id, line_no, line_sha1, label`` (as ``data/dev/handlabels.tsv``) for pages
+    of the corpus labelled by hand in the ``blocks`` rendering; those documents get
     every line's label from it and training weight ``weight``.  Pages the dataset does not hold
     are skipped (a partial build).  Returns the new documents and how many pages were applied;
     ``docs`` is not changed.  Raises :class:`TrainingLabelsMismatch`, naming the page and line,
@@ -170,7 +172,7 @@ def apply_training_labels(docs: Documents, path: Path = TRAINING_LABELS,
     """
     from boilerline.training.devset import RENDERING, line_sha1, read_handlabels
 
-    if not Path(path).is_file():
+    if not Path(path).exists():
         return docs, 0
     pages = read_handlabels(path)
     labels, weights, applied = list(docs.labels), list(docs.weights), 0
@@ -861,8 +863,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--stage2-decays", type=float, nargs="+", default=list(STAGE2_DECAYS),
                         help="decays of the second stage's section summaries (default: %(default)s)")
     parser.add_argument("--training-labels", default=str(TRAINING_LABELS),
-                        help="hand-labelled training pages (TSV of ids, line hashes and labels; "
-                             "skipped when absent; default: %(default)s)")
+                        help="hand-labelled training pages (a TSV of ids, line hashes and labels, or a folder "
+                             "of them; skipped when absent; default: %(default)s)")
     parser.add_argument("--refit-all", action="store_true",
                         help="after evaluating, refit on every site but the dev pages' "
                              "(the shipped scores then come from the split model)")
