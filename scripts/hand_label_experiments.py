@@ -16,21 +16,16 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from boilerline.model.decoding import posterior_marginals, transition_matrix
+from boilerline.training import train as T
 
-from decoding_experiments import _dev_documents  # noqa: E402
-
-from boilerline.model.decoding import posterior_marginals, transition_matrix  # noqa: E402
-from boilerline.training import train as T  # noqa: E402
-
-SHORT = ("hl", "body", "cap", "ad", "tag", "rel", "com", "oth")
+from decoding_experiments import SHORT, _dev_documents
 
 
 def _pages_of_rounds(rounds: set[int] | None) -> Path:
@@ -59,8 +54,7 @@ def run(weight: float, tsv: Path) -> list[str]:
     F = T.featurize(train, labels)
     mean, scale = F.dense.mean(axis=0), F.dense.std(axis=0) + 1e-6
     s1 = T.fit_stage1(F, mean, scale, k, T.stage1_rows(F, labels), None, (T.SEED,))
-    Z = T.stage2_matrix(T.out_of_fold_stage1(F, train, mean, scale, labels), F, mean, scale, labels)
-    s2, zm, zs = T.fit_stage2_network(Z, F.y, k, None, (T.SEED,), F.weight)
+    s2, zm, zs = T.fit_stage2(F, train, mean, scale, labels, seeds=(T.SEED,))
     transitions = transition_matrix(F.y, F.doc_lengths, k, T.TRANSITION_WEIGHT)
     print(f"weight {weight:g}: {n} hand-labelled pages, trained in {time.time() - t0:.0f}s", flush=True)
     rows = []

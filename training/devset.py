@@ -32,6 +32,7 @@ __all__ = [
     "DevSetMismatch",
     "line_sha1",
     "read_handlabels",
+    "lines_mismatch",
     "dev_doc_ids",
     "dev_sites",
     "render_dev_page",
@@ -45,6 +46,18 @@ class DevSetMismatch(ValueError):
 
 def line_sha1(line: str) -> str:
     return hashlib.sha1(line.encode("utf-8")).hexdigest()[:12]
+
+
+def lines_mismatch(lines: list[str], rows: list[tuple[str, str]]) -> str | None:
+    """How ``lines`` differ from the labelled ``rows`` (``(line_sha1, label)``), or None if they match."""
+    if len(lines) != len(rows):
+        return (f"renders to {len(lines)} lines, {len(rows)} were labelled "
+                "(the renderer changed: relabel this page or pin the renderer)")
+    for j, (line, (sha, _)) in enumerate(zip(lines, rows)):
+        if line_sha1(line) != sha:
+            return (f"line {j} renders to {line[:60]!r} (sha1 {line_sha1(line)}), "
+                    f"labelled line had sha1 {sha} (the renderer changed)")
+    return None
 
 
 def read_handlabels(path: Path | str = DEV_SET_PATH) -> dict[str, list[tuple[str, str]]]:
@@ -131,15 +144,9 @@ def load_dev_set(corpus_root: Path | str, path: Path | str = DEV_SET_PATH) -> li
     for doc_id, rows in labelled.items():
         page = pages[doc_id]
         lines = render_dev_page(corpus_root, doc_id)
-        if len(lines) != len(rows):
-            raise DevSetMismatch(
-                f"{doc_id}: renders to {len(lines)} lines, {len(rows)} were labelled "
-                "(the renderer changed: relabel this page or pin the renderer)")
-        for j, (line, (sha, _)) in enumerate(zip(lines, rows)):
-            if line_sha1(line) != sha:
-                raise DevSetMismatch(
-                    f"{doc_id}: line {j} renders to {line[:60]!r} (sha1 {line_sha1(line)}), "
-                    f"labelled line had sha1 {sha} (the renderer changed)")
+        problem = lines_mismatch(lines, rows)
+        if problem:
+            raise DevSetMismatch(f"{doc_id}: {problem}")
         docs.append({
             "doc_id": doc_id,
             "language": page.language,

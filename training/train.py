@@ -125,7 +125,7 @@ class Featurized:
     y: np.ndarray  # label index per line, -1 where masked
     doc_lengths: list[int]
     line_doc: np.ndarray  # document number of each line
-    weight: np.ndarray | None = None  # training weight of each line (its document's)
+    weight: np.ndarray  # training weight of each line (its document's)
 
 
 def load_documents(dataset_dir: Path, corpus: Path | None = None) -> Documents:
@@ -170,7 +170,7 @@ def apply_training_labels(docs: Documents, path: Path = TRAINING_LABELS,
     ``docs`` is not changed.  Raises :class:`TrainingLabelsMismatch`, naming the page and line,
     when a page's lines differ from the labelled ones (rebuilt with another renderer).
     """
-    from boilerline.training.devset import RENDERING, line_sha1, read_handlabels
+    from boilerline.training.devset import RENDERING, lines_mismatch, read_handlabels
 
     if not Path(path).exists():
         return docs, 0
@@ -180,12 +180,9 @@ def apply_training_labels(docs: Documents, path: Path = TRAINING_LABELS,
         rows = pages.get(doc_id)
         if rows is None or rendering != RENDERING:
             continue
-        lines = docs.lines[i]
-        if len(rows) != len(lines):
-            raise TrainingLabelsMismatch(f"{path}: {doc_id} has {len(rows)} labelled lines, the dataset {len(lines)}")
-        for j, (line, (sha, _)) in enumerate(zip(lines, rows)):
-            if line_sha1(line) != sha:
-                raise TrainingLabelsMismatch(f"{path}: {doc_id} line {j} differs from the labelled line")
+        problem = lines_mismatch(docs.lines[i], rows)
+        if problem:
+            raise TrainingLabelsMismatch(f"{path}: {doc_id}: {problem}")
         labels[i], weights[i] = [lab for _, lab in rows], weight
         applied += 1
     out = docs.subset(range(len(docs)))
@@ -410,14 +407,9 @@ def fit_stage1(F: Featurized, mean: np.ndarray, scale: np.ndarray, n_labels: int
     X = _stage1_input((F.dense[rows] - mean) / scale, F.tokens[rows])
     y = F.y[rows]
     val = line_val[rows] if line_val is not None else np.zeros(len(rows), dtype=bool)
-    w = class_weights(y, n_labels) * _line_weights(F, rows)
+    w = class_weights(y, n_labels) * F.weight[rows]
     return merge_networks([fit_validated(STAGE1_HIDDEN, X, y, w, val, n_labels, STAGE1_MIN_EPOCHS, seed)
                            for seed in seeds])
-
-
-def _line_weights(F: Featurized, rows: np.ndarray) -> np.ndarray | float:
-    """The training weights of ``rows`` (1 where ``F`` carries none)."""
-    return F.weight[rows] if F.weight is not None else 1.0
 
 
 def merge_networks(mlps: Sequence):
