@@ -7,8 +7,9 @@ Run from the repository root (needs the built dataset, ``data/processed/lines``)
 For each weight (0: without the hand-labelled pages, the rules' labels only) one split model is
 trained, with one seed per stage (13) on four sites in five, the dev pages' sites left out, as
 ``train`` does before ``--refit-all``; ``--rounds`` keeps the pages of those labelling rounds
-(``data/train/labels/roundN.tsv``; default: all).  Each model is scored on the 64 hand-labelled dev
-pages and on the held-out sites (auto labels, ``blocks`` rendering), first stage alone and with
+(``data/train/labels/roundN.tsv``, or ``roundNa.tsv``, ``roundNb.tsv``...; default: all).  Each model is scored on the 64 hand-labelled dev
+pages, on the held-out sites (auto labels, ``blocks`` rendering) and on the 74 hand-labelled
+pages of held-out sites (``data/heldout/``), first stage alone and with
 the second stage and decoding.  About 15 minutes per weight on 2 cores.
 """
 
@@ -25,6 +26,8 @@ import numpy as np
 from boilerline.model.decoding import posterior_marginals, transition_matrix
 from boilerline.training import train as T
 
+from boilerline.training.evaluate import DEFAULT_HELDOUT_LABELS as HELDOUT_LABELS
+
 from decoding_experiments import SHORT, _dev_documents
 
 
@@ -34,7 +37,9 @@ def _pages_of_rounds(rounds: set[int] | None) -> Path:
         return T.TRAINING_LABELS
     out = Path(tempfile.mkdtemp())
     for r in sorted(rounds):
-        shutil.copy(T.TRAINING_LABELS / f"round{r}.tsv", out)
+        # a round over 2 MB of labels is split into roundNa.tsv, roundNb.tsv, ...
+        for f in sorted(T.TRAINING_LABELS.glob(f"round{r}.tsv")) + sorted(T.TRAINING_LABELS.glob(f"round{r}[a-z].tsv")):
+            shutil.copy(f, out)
     return out
 
 
@@ -58,7 +63,9 @@ def run(weight: float, tsv: Path) -> list[str]:
     transitions = transition_matrix(F.y, F.doc_lengths, k, T.TRANSITION_WEIGHT)
     print(f"weight {weight:g}: {n} hand-labelled pages, trained in {time.time() - t0:.0f}s", flush=True)
     rows = []
-    for name, D in (("dev pages", _dev_documents()), ("held-out sites", heldout)):
+    sets = (("dev pages", _dev_documents()), ("held-out sites", heldout),
+            ("held-out, hand-labelled", _dev_documents(HELDOUT_LABELS)))
+    for name, D in sets:
         G = T.featurize(D, labels)
         keep = G.y >= 0
         P1 = T.stage1_proba(s1, G, mean, scale, k)

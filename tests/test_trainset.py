@@ -12,7 +12,7 @@ from boilerline.training.train import is_holdout_site
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TRAIN_PATH = DATA / "train" / "labels"  # one TSV per labelling round
-ROUND5_PATH = DATA / "train" / "pending" / "round5.tsv"
+HELDOUT_PATH = DATA / "heldout" / "handlabels.tsv"
 DEV_PATH = DATA / "dev" / "handlabels.tsv"
 
 
@@ -27,8 +27,10 @@ def test_training_labels_are_well_formed_and_hold_no_text():
             assert all(len(line.rstrip("\n").split("\t")) == 4 for line in fh)
 
 
-def test_training_pages_are_not_dev_pages():
-    assert set(read_handlabels(TRAIN_PATH)).isdisjoint(read_handlabels(DEV_PATH))
+def test_training_pages_are_neither_dev_nor_held_out_pages():
+    train = set(read_handlabels(TRAIN_PATH))
+    assert train.isdisjoint(read_handlabels(DEV_PATH))
+    assert train.isdisjoint(read_handlabels(HELDOUT_PATH))
 
 
 def test_training_pages_render_and_stay_off_dev_and_held_out_sites(corpus_root):
@@ -45,20 +47,6 @@ def test_second_labelling_covers_training_pages_line_for_line():
     assert len(second) >= 20 and set(second) <= set(first)
     for doc, rows in second.items():
         assert [sha for sha, _ in rows] == [sha for sha, _ in first[doc]], doc
-
-
-def test_round5_is_well_formed_and_apart_from_every_other_set():
-    round5 = read_handlabels(ROUND5_PATH)
-    assert len(round5) >= 100
-    for other in (TRAIN_PATH, DEV_PATH, DATA / "heldout" / "handlabels.tsv"):
-        assert set(round5).isdisjoint(read_handlabels(other))
-
-
-def test_round5_pages_render_and_sit_on_training_sites(corpus_root):
-    pages = load_dev_set(corpus_root, ROUND5_PATH)
-    sites = {p["site"] for p in pages}
-    assert sites.isdisjoint(dev_sites(corpus_root, DEV_PATH))
-    assert not [s for s in sites if is_holdout_site(s)]
 
 
 def test_label_files_stay_small():
