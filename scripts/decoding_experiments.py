@@ -23,14 +23,14 @@ from pathlib import Path
 from boilerline.model.decoding import posterior_marginals, transition_matrix
 from boilerline.training import train as T
 from boilerline.training.corpus import default_corpus_root
-from boilerline.training.devset import load_dev_set
+from boilerline.training.devset import DEV_SET_PATH, load_dev_set
 
 SHORT = ("hl", "body", "cap", "ad", "tag", "rel", "com", "oth")
 
 
-def _dev_documents(path: Path | None = None) -> T.Documents:
+def _dev_documents(path: Path = DEV_SET_PATH) -> T.Documents:
     """The hand-labelled pages of ``path`` (default: the dev set) as ``Documents``."""
-    dev = load_dev_set(default_corpus_root()) if path is None else load_dev_set(default_corpus_root(), path)
+    dev = load_dev_set(default_corpus_root(), path)
     n = len(dev)
     return T.Documents([d["lines"] for d in dev], [d["labels"] for d in dev], [d["site"] for d in dev],
                        [d["language"] for d in dev], ["dev"] * n, ["blocks"] * n, [d["doc_id"] for d in dev])

@@ -1,4 +1,4 @@
-"""The hand-labelled training pages on and off, at several weights (reports/experiments.md, session 6).
+"""The hand-labelled training pages on and off, at several weights (reports/experiments.md, sessions 6 and 7).
 
 Run from the repository root (needs the built dataset, ``data/processed/lines``):
 
@@ -25,7 +25,6 @@ import numpy as np
 
 from boilerline.model.decoding import posterior_marginals, transition_matrix
 from boilerline.training import train as T
-
 from boilerline.training.evaluate import DEFAULT_HELDOUT_LABELS as HELDOUT_LABELS
 
 from decoding_experiments import SHORT, _dev_documents
@@ -43,17 +42,24 @@ def _pages_of_rounds(rounds: set[int] | None) -> Path:
     return out
 
 
-def run(weight: float, tsv: Path) -> list[str]:
-    """Train one split model with the hand labels at ``weight`` (0: none); its table rows."""
-    docs = T.load_documents(T.DEFAULT_DATASET)
-    n = 0
-    if weight > 0:
-        docs, n = T.apply_training_labels(docs, tsv, weight)
+def scoring_sets(docs: T.Documents) -> tuple[tuple[str, T.Documents], ...]:
+    """The sets every model is scored on: dev pages, held-out sites, held-out pages labelled by hand."""
+    excluded = T.dev_sites(docs)
+    _, te = T.split_by_site(docs, excluded)
+    heldout = docs.subset([i for i in te if docs.sites[i] not in excluded and docs.renderings[i] == "blocks"])
+    return (("dev pages", _dev_documents()), ("held-out sites", heldout),
+            ("held-out, hand-labelled", _dev_documents(HELDOUT_LABELS)))
+
+
+def run(weight: float, tsv: Path, base: T.Documents, sets) -> list[str]:
+    """Train one split model with the hand labels at ``weight`` (0: none); its table rows.
+
+    ``base`` is the dataset with the rules' labels (not changed), ``sets`` :func:`scoring_sets`.
+    """
+    docs, n = T.apply_training_labels(base, tsv, weight) if weight > 0 else (base, 0)
     labels = T.label_order(docs)
     k = len(labels)
-    excluded = T.dev_sites(docs)
-    tr, te = T.split_by_site(docs, excluded)
-    heldout = docs.subset([i for i in te if docs.sites[i] not in excluded and docs.renderings[i] == "blocks"])
+    tr, _ = T.split_by_site(docs, T.dev_sites(docs))
     t0 = time.time()
     train = T.augment(docs.subset(tr), T.AUGMENT_FRACTION, p_caseless=0.0)
     F = T.featurize(train, labels)
@@ -63,8 +69,6 @@ def run(weight: float, tsv: Path) -> list[str]:
     transitions = transition_matrix(F.y, F.doc_lengths, k, T.TRANSITION_WEIGHT)
     print(f"weight {weight:g}: {n} hand-labelled pages, trained in {time.time() - t0:.0f}s", flush=True)
     rows = []
-    sets = (("dev pages", _dev_documents()), ("held-out sites", heldout),
-            ("held-out, hand-labelled", _dev_documents(HELDOUT_LABELS)))
     for name, D in sets:
         G = T.featurize(D, labels)
         keep = G.y >= 0
@@ -86,8 +90,11 @@ def main() -> int:
     tsv = _pages_of_rounds(set(args.rounds) if args.rounds else None)
     out = ["| weight | pages | set | stages | macro-F1 | content F1 | " + " | ".join(SHORT) + " |",
            "|---:|---:|---|---|---:|---:|" + "---:|" * len(SHORT)]
+    # the dataset and the scored pages are loaded once: each weight starts from the same base
+    base = T.load_documents(T.DEFAULT_DATASET)
+    sets = scoring_sets(base)
     for w in args.weights:
-        out += run(w, tsv)
+        out += run(w, tsv, base, sets)
     print("\n".join(out))
     return 0
 
