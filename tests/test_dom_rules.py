@@ -242,6 +242,18 @@ def test_tag_heading_and_its_short_links_are_tags_outside_sidebars():
     assert votes["Tags"][0] != "tag" and votes["Sport"][0] != "tag"  # a sidebar widget: the site's tags
 
 
+@pytest.mark.parametrize("label", ["Stichwörter", "Štítky", "Filed under", "Tags assigned to this article"])
+def test_every_tag_label_word_opens_a_tag_line_and_a_tag_section(label):
+    # the heading and the "Label: a, b" forms read one word list (training/wordlists.py)
+    page = f"""<html><head><title>Story title - Site</title></head><body>
+    <article><h1>Story title</h1><p>Some text of the story that is long enough to be a paragraph.</p>
+    <p>{label}: <a href="/t/3">Mali</a>, <a href="/t/4">Russie</a></p>
+    <div class="meta"><span>{label}</span><ul><li><a href="/t/1">Prague</a></li></ul></div></article></body></html>"""
+    votes = dict(_votes_of_page(page))
+    assert votes[f"{label}: Mali, Russie"][0] == "tag"
+    assert votes[label] == votes["Prague"] == ("tag", "tag-heading-section")
+
+
 @pytest.mark.parametrize("line", ["CONTINUA DEPOIS DA PUBLICIDADE", "Conteúdo patrocinado"])
 def test_more_ad_labels(line):
     assert is_ad_label(line)

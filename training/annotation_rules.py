@@ -74,6 +74,7 @@ import unicodedata
 from typing import Iterable
 
 from .sources import Annotation
+from .wordlists import TAG_LABEL_WORDS, alternation
 
 __all__ = ["annotation_votes", "normalize", "NOT_CONTENT", "RULES"]
 
@@ -216,14 +217,13 @@ def _date_matcher(date: str | None):
 # --------------------------------------------------------------------------------------
 # tags
 
-_TAG_LABEL_RE = re.compile(
-    r"^\W*(?:tags?|tagged(?: with| in)?|topics?|themen|thema|schlagw[oö]rter|schlagworte|stichw[oö]rter|"
-    r"mots[- ]cl[eé]s?|[eé]tiquettes?|cat[eé]gories?|categor[ií]as?|category|filed under|posted in|"
-    r"etiquetas?|temas?|argomenti|keywords?|onderwerpen|trefwoorden|emneord|tematy|tagi|štítky|"
-    r"tags assigned to this article|mehr zum thema|weitere themen|more on|related topics|"
-    r"sujets|th[eè]mes|rubriques?)\b\s*",
-    re.I,
+#: Labels of a line of topics besides the tag-list labels: section words that also title
+#: menus and related lists, safe here because the rest of the line must be annotated topics.
+_TOPIC_LABEL_EXTRA = (
+    r"thema", r"cat[eé]gories?", r"categor[ií]as?", r"category", r"posted in", r"mehr zum thema",
+    r"weitere themen", r"more on", r"related topics", r"rubriques?",
 )
+_TAG_LABEL_RE = re.compile(r"^\W*" + alternation(TAG_LABEL_WORDS + _TOPIC_LABEL_EXTRA) + r"\b\s*", re.I)
 
 
 def _segment(s: str, pieces: set[str], maxlen: int) -> int:

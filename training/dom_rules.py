@@ -20,6 +20,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .render import Block
+from .wordlists import TAG_LABEL_WORDS, alternation
 
 __all__ = [
     "dom_votes",
@@ -246,17 +247,9 @@ COMMENT_HEADING_RE = re.compile(
 #: A line that is only a tag-list label ("Tags", "Etiquetas:", "Mots-clés"): it and the
 #: short links under it are the article's tags (outside sidebars, where a "Categories"
 #: widget lists the whole site's sections).
-TAG_HEADING_RE = re.compile(
-    r"^(?:tags?|tagged(?: with| in)?|topics?|themen|schlagw[oö]rter|schlagworte|stichw[oö]rter|"
-    r"mots[- ]cl[eé]s?|[eé]tiquettes?|etiquetas?|temas?|argomenti|tag associati|keywords?|onderwerpen|trefwoorden|"
-    r"emneord|tematy|tagi|štítky|tags assigned to this article|palavras[- ]chave|palabras clave|sujets|th[eè]mes)$"
-)
+TAG_HEADING_RE = re.compile(r"^" + alternation(TAG_LABEL_WORDS) + r"$")
 #: "Tags: a, b, c" on one line: the label, then mostly linked names.
-TAG_PREFIX_RE = re.compile(
-    r"^\W*(?:tags?|tagged(?: with| in)?|topics?|themen|schlagw[oö]rter|schlagworte|mots[- ]cl[eé]s|"
-    r"[eé]tiquettes|etiquetas|temas|argomenti|keywords|trefwoorden|palavras[- ]chave|palabras clave|filed under)\s*:\s*",
-    re.I,
-)
+TAG_PREFIX_RE = re.compile(r"^\W*" + alternation(TAG_LABEL_WORDS) + r"\s*:\s*", re.I)
 TAG_ITEM_MAX_WORDS = 5
 #: Related titles that are as often a teaser's link or a menu entry: they label their own line only.
 WEAK_RELATED_HEADING_RE = re.compile(r"^(?:read (?:more|next)|see more|trending|latest|popular|recent|most)\b")
