@@ -261,6 +261,24 @@ def test_training_labels_replace_the_rules_and_weight_the_page(labelled_pages, t
     assert copies.weights[len(out):] == [1.0] * (len(copies) - len(out))
 
 
+def test_rules_pages_of_hand_labelled_sites_are_left_out(labelled_pages, tmp_path):
+    from boilerline.training.train import drop_rules_pages_of_hand_sites
+
+    docs = _docs(labelled_pages, copies=3)
+    docs.sites = [doc_id.rsplit("-", 1)[0] for doc_id in docs.doc_ids]  # three pages per site
+    hand_page = docs.doc_ids[0]
+    docs.doc_ids[len(labelled_pages)] = hand_page  # its other rendering, which the rules labelled
+    docs.renderings[len(labelled_pages)] = "merged"
+    tsv = _label_tsv(tmp_path / "t.tsv", {hand_page: (docs.lines[0], docs.labels[0])})
+    kept, n = drop_rules_pages_of_hand_sites(docs, tsv)
+    site = docs.sites[0]
+    assert [d for d, s in zip(kept.doc_ids, kept.sites) if s == site] == [hand_page]
+    assert n == sum(s == site for s in docs.sites) - 1
+    assert sorted(set(kept.sites)) == sorted(set(docs.sites))  # every site keeps a page
+    assert len(docs) == len(kept) + n  # the input is not changed
+    assert drop_rules_pages_of_hand_sites(docs, tmp_path / "absent.tsv") == (docs, 0)
+
+
 def test_training_labels_for_another_rendering_are_refused(labelled_pages, tmp_path):
     from boilerline.training.train import TrainingLabelsMismatch, apply_training_labels
 

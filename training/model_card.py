@@ -151,8 +151,9 @@ def _hand_labelled_text(hand) -> str:
     """The model details' note on the hand-labelled training pages (none in older artifacts)."""
     if not hand or not hand.get("pages"):
         return ""
+    dropped = hand.get("rules_pages_of_their_sites_left_out")
     return (f"; {hand['pages']} of its pages labelled by hand (`data/train/`), their lines weighted "
-            f"{hand['weight']:g}x")
+            f"{hand['weight']:g}x" + (f", and the {dropped} rules-labelled pages of their sites left out" if dropped else ""))
 
 
 def _sources_section(meta: dict) -> str:
