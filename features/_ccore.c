@@ -869,21 +869,192 @@ static inline int hset_has(const hset_t *s, uint64_t h)
     return 0;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* The lexicon of lexicon.lexicon_features: list words looked up among a line's \w runs.     */
+
+typedef struct {
+    uint64_t hash;
+    int64_t kind;
+} lexword_t;
+
+typedef struct {
+    lexword_t *w; /* sorted by hash */
+    Py_ssize_t n, min_len, max_len;
+    int64_t n_kinds;
+    uint8_t first_seen[1024]; /* (first code point mod 1024) of some word: a filter before hashing */
+} lex_t;
+
+static int cmp_lexword(const void *a, const void *b)
+{
+    uint64_t x = ((const lexword_t *)a)->hash, y = ((const lexword_t *)b)->hash;
+    return x < y ? -1 : x > y;
+}
+
+/* ``words``: case-folded str (each one \w run); ``kinds_obj``: int64, one per word, >= 0.
+ * With the GIL held; 0, or -1 with an exception set. lex_free releases it either way. */
+static int lex_init(lex_t *lx, PyObject *words, PyObject *kinds_obj)
+{
+    memset(lx, 0, sizeof *lx);
+    lx->min_len = PY_SSIZE_T_MAX;
+    PyObject *seq = PySequence_Fast(words, "words must be a sequence of str");
+    if (!seq)
+        return -1;
+    buf_t kb = {0};
+    int rc = -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (get_buffer(kinds_obj, &kb, 8, "i", n, 0, "kinds") < 0)
+        goto done;
+    const int64_t *kinds = kb.view.buf;
+    lx->w = PyMem_Malloc((n ? n : 1) * sizeof(lexword_t));
+    if (!lx->w) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *w = items[j];
+        if (!PyUnicode_Check(w) || kinds[j] < 0) {
+            PyErr_SetString(PyExc_ValueError, "lexicon: words must be str and kinds >= 0");
+            goto done;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(w);
+        Py_UCS4 *u = PyUnicode_AsUCS4Copy(w);
+        if (!u)
+            goto done;
+        lx->w[j].hash = key_hash(u, len);
+        lx->w[j].kind = kinds[j];
+        if (len)
+            lx->first_seen[u[0] & 1023] = 1;
+        PyMem_Free(u);
+        lx->min_len = len < lx->min_len ? len : lx->min_len;
+        lx->max_len = len > lx->max_len ? len : lx->max_len;
+        lx->n_kinds = kinds[j] + 1 > lx->n_kinds ? kinds[j] + 1 : lx->n_kinds;
+        lx->n = j + 1;
+    }
+    qsort(lx->w, lx->n, sizeof(lexword_t), cmp_lexword);
+    rc = 0;
+done:
+    release(&kb);
+    Py_DECREF(seq);
+    return rc;
+}
+
+static void lex_free(lex_t *lx)
+{
+    PyMem_Free(lx->w);
+    lx->w = NULL;
+}
+
+/* One case-folded line ``u`` of ``len`` code points: ``row`` gets, per kind, the list words
+ * among its maximal \w runs and the end of the last one (-1: none), then ``len``. */
+static void lex_scan(const lex_t *lx, const uint8_t *word, const Py_UCS4 *u, Py_ssize_t len, int64_t *row)
+{
+    for (int64_t c = 0; c < lx->n_kinds; c++) {
+        row[2 * c] = 0;
+        row[2 * c + 1] = -1;
+    }
+    row[2 * lx->n_kinds] = len;
+    Py_ssize_t k = 0;
+    while (k < len) {
+        if (u[k] >= N_CODEPOINTS || !word[u[k]]) {
+            k++;
+            continue;
+        }
+        Py_ssize_t a = k;
+        while (k < len && u[k] < N_CODEPOINTS && word[u[k]])
+            k++;
+        if (k - a < lx->min_len || k - a > lx->max_len || !lx->first_seen[u[a] & 1023])
+            continue;
+        uint64_t h = key_hash(u + a, k - a);
+        Py_ssize_t lo = 0, hi = lx->n; /* binary search among the sorted hashes */
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (lx->w[mid].hash < h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < lx->n && lx->w[lo].hash == h) {
+            row[2 * lx->w[lo].kind] += 1;
+            row[2 * lx->w[lo].kind + 1] = k;
+        }
+    }
+}
+
+PyDoc_STRVAR(lexicon_counts_doc,
+"lexicon_counts(lines, word_table, words, kinds, out)\n--\n\n"
+"For each case-folded line and each kind ``k``, how many of its maximal \\w runs are one of\n"
+"``words`` of kind ``k`` (``words``: case-folded str, each one \\w run; ``kinds``: int64, one\n"
+"per word, in [0, K)), and the end of the last such run (-1: none).  ``out``: int64,\n"
+"n x (2K + 1), columns count_0, end_0, count_1, end_1, ..., and the case-folded line's length;\n"
+"``word_table`` as for text_stats.  (text_stats computes the same in its pass when given the\n"
+"lexicon.)");
+
+static PyObject *lexicon_counts(PyObject *self, PyObject *args)
+{
+    PyObject *lines, *word_obj, *words, *kinds_obj, *out_obj;
+    if (!PyArg_ParseTuple(args, "OOOOO:lexicon_counts", &lines, &word_obj, &words, &kinds_obj, &out_obj))
+        return NULL;
+    buf_t wb = {0}, ob = {0};
+    line_t *v = NULL;
+    Py_UCS4 *folded = NULL, *ubuf = NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = 0, u_cap = 0;
+    int failed = 0;
+    lex_t lx;
+    if (lex_init(&lx, words, kinds_obj) < 0)
+        goto done;
+    v = take_lines(lines, &n, 1, &folded);
+    if (!v)
+        goto done;
+    Py_ssize_t width = 2 * lx.n_kinds + 1;
+    if (get_buffer(word_obj, &wb, 1, "iu", N_CODEPOINTS, 0, "word_table") < 0
+        || get_buffer(out_obj, &ob, 8, "i", n * width, 1, "out") < 0)
+        goto done;
+    const uint8_t *word = wb.view.buf;
+    int64_t *out = ob.view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Py_UCS4 *u = decode_line(&v[i], &ubuf, &u_cap);
+        if (!u) {
+            failed = 1;
+            break;
+        }
+        lex_scan(&lx, word, u, v[i].len, out + i * width);
+    }
+    Py_END_ALLOW_THREADS
+    if (failed)
+        PyErr_NoMemory();
+    else
+        result = Py_None, Py_INCREF(Py_None);
+done:
+    free(ubuf);
+    PyMem_Free(folded);
+    lex_free(&lx);
+    drop_lines(v, n);
+    release(&wb);
+    release(&ob);
+    return result;
+}
+
 PyDoc_STRVAR(text_stats_doc,
-"text_stats(lines, doc_lengths, word_table, params, indptr, indices, doc_out)\n--\n\n"
+"text_stats(lines, doc_lengths, word_table, params, indptr, indices, doc_out, lex_words=None,\n"
+"           lex_kinds=None, lex_out=None)\n--\n\n"
 "Hashed tokens (CSR: ``indptr`` int64 n + 1, ``indices`` int32, room for the most tokens a\n"
 "line can have) and, when ``doc_out`` is not None, the DOC_STAT_NAMES columns (int64,\n"
 "n x len(DOC_STAT_NAMES)) of the case-folded lines.  ``doc_lengths``: int64 lines per\n"
 "document, adding up to n (ignored without ``doc_out``); ``word_table``: uint8, nonzero for\n"
 "\\w code points (0x110000 entries); ``params``: (head_words, head_chars, tail_chars,\n"
-"whole_line_max_chars, trigram_chars, max_word_chars, title_max_chars, n_buckets).\n"
+"whole_line_max_chars, trigram_chars, max_word_chars, title_max_chars, n_buckets).  With\n"
+"``lex_out``, also lexicon_counts' columns of the lines (``lex_words``, ``lex_kinds`` as there).\n"
 "Returns the number of tokens.");
 
 static PyObject *text_stats(PyObject *self, PyObject *args)
 {
     PyObject *lines, *dl_obj, *word_obj, *params, *indptr_obj, *indices_obj, *doc_obj;
-    if (!PyArg_ParseTuple(args, "OOOOOOO:text_stats", &lines, &dl_obj, &word_obj, &params, &indptr_obj,
-                          &indices_obj, &doc_obj))
+    PyObject *lex_words = Py_None, *lex_kinds = Py_None, *lex_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "OOOOOOO|OOO:text_stats", &lines, &dl_obj, &word_obj, &params, &indptr_obj,
+                          &indices_obj, &doc_obj, &lex_words, &lex_kinds, &lex_obj))
         return NULL;
     text_ctx_t ctx;
     Py_ssize_t n_buckets;
@@ -901,7 +1072,10 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
                           + (ctx.trigram_chars > 2 ? ctx.trigram_chars - 2 : 0);
     int want_doc = doc_obj != Py_None;
 
-    buf_t db = {0}, wb = {0}, pb = {0}, ib = {0}, ob = {0};
+    buf_t db = {0}, wb = {0}, pb = {0}, ib = {0}, ob = {0}, lb = {0};
+    int want_lex = lex_obj != Py_None;
+    lex_t lx;
+    memset(&lx, 0, sizeof lx);
     line_t *v = NULL;
     linekey_t *keys = NULL;
     Py_ssize_t *ha = NULL, *hb = NULL, *slot = NULL, *first = NULL;
@@ -913,10 +1087,13 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
     PyObject *result = NULL;
     int failed = 0;
 
+    if (want_lex && lex_init(&lx, lex_words, lex_kinds) < 0)
+        goto done;
     v = take_lines(lines, &n, 1, &folded);
     if (!v)
         goto done;
-    if (get_buffer(dl_obj, &db, 8, "i", 0, 0, "doc_lengths") < 0
+    if ((want_lex && get_buffer(lex_obj, &lb, 8, "i", n * (2 * lx.n_kinds + 1), 1, "lex_out") < 0)
+        || get_buffer(dl_obj, &db, 8, "i", 0, 0, "doc_lengths") < 0
         || get_buffer(word_obj, &wb, 1, "iu", N_CODEPOINTS, 0, "word_table") < 0
         || get_buffer(indptr_obj, &pb, 8, "i", n + 1, 1, "indptr") < 0
         || get_buffer(indices_obj, &ib, 4, "i", n * per_line, 1, "indices") < 0
@@ -949,7 +1126,7 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
             goto nomem;
     }
 
-    int64_t *indptr = pb.view.buf, *dout = want_doc ? ob.view.buf : NULL;
+    int64_t *indptr = pb.view.buf, *dout = want_doc ? ob.view.buf : NULL, *lout = want_lex ? lb.view.buf : NULL;
     int32_t *indices = ib.view.buf;
     Py_BEGIN_ALLOW_THREADS
     indptr[0] = 0;
@@ -974,6 +1151,8 @@ static PyObject *text_stats(PyObject *self, PyObject *args)
                 break;
             }
             indptr[r + 1] = indptr[r] + line_tokens(&ctx, u, line->len, ha, hb, indices + indptr[r]);
+            if (want_lex)
+                lex_scan(&lx, ctx.word, u, line->len, lout + r * (2 * lx.n_kinds + 1));
             if (!want_doc)
                 continue;
             int64_t *out = dout + r * N_DOC_STATS;
@@ -1063,8 +1242,10 @@ done:
     PyMem_Free(title);
     hset_free(&line_words);
     hset_free(&title_words);
+    lex_free(&lx);
     drop_lines(v, n);
     PyMem_Free(folded);
+    release(&lb);
     release(&db);
     release(&wb);
     release(&pb);
@@ -1551,6 +1732,7 @@ static PyMethodDef methods[] = {
     {"stage2_inputs", stage2_inputs, METH_VARARGS, stage2_inputs_doc},
     {"forward_backward", forward_backward, METH_VARARGS, forward_backward_doc},
     {"split_blank", split_blank, METH_VARARGS, split_blank_doc},
+    {"lexicon_counts", lexicon_counts, METH_VARARGS, lexicon_counts_doc},
     {NULL, NULL, 0, NULL},
 };
 

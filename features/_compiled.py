@@ -27,12 +27,16 @@ class CoreText:
         distinct title-comparable words, words shared with the title, title containment.
     doc_names : tuple of str
         The columns of ``doc`` (``_ccore.DOC_STAT_NAMES``).
+    lex : ndarray of int64, or None
+        Per line, the lexicon's word counts (:func:`boilerline.features.lexicon._word_counts`),
+        when the pass was given the lexicon.
     """
 
-    __slots__ = ("indptr", "indices", "doc", "doc_names")
+    __slots__ = ("indptr", "indices", "doc", "doc_names", "lex")
 
-    def __init__(self, indptr: np.ndarray, indices: np.ndarray, doc: np.ndarray | None, doc_names: tuple[str, ...]):
-        self.indptr, self.indices, self.doc, self.doc_names = indptr, indices, doc, doc_names
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, doc: np.ndarray | None, doc_names: tuple[str, ...],
+                 lex: np.ndarray | None = None):
+        self.indptr, self.indices, self.doc, self.doc_names, self.lex = indptr, indices, doc, doc_names, lex
 
 
 def _tokens_per_line() -> int:
@@ -48,7 +52,8 @@ def _word_bytes() -> np.ndarray:
     return _word_table().view(np.uint8)
 
 
-def text_stats(core, lines: Sequence[str], doc_lengths: Sequence[int] | None, title_max_chars: int) -> CoreText:
+def text_stats(core, lines: Sequence[str], doc_lengths: Sequence[int] | None, title_max_chars: int,
+               lexicon: tuple[list[str], np.ndarray] | None = None) -> CoreText:
     """Hashed tokens and, when ``doc_lengths`` is given, the text-derived document columns.
 
     Parameters
@@ -60,6 +65,8 @@ def text_stats(core, lines: Sequence[str], doc_lengths: Sequence[int] | None, ti
         Lines per document; ``None`` computes the tokens only.
     title_max_chars : int
         Longest key compared with its document's title (``lines.TITLE_MAX_CHARS``).
+    lexicon : (words, kinds), optional
+        Also count these words in the same pass (see :mod:`boilerline.features.lexicon`).
 
     Returns
     -------
@@ -72,5 +79,10 @@ def text_stats(core, lines: Sequence[str], doc_lengths: Sequence[int] | None, ti
     lengths = np.ascontiguousarray(doc_lengths if doc_lengths is not None else (), dtype=np.int64)
     params = (T.HEAD_WORDS, T.HEAD_CHARS, T.TAIL_CHARS, T.WHOLE_LINE_MAX_CHARS, T.TRIGRAM_CHARS,
               T.MAX_WORD_CHARS, title_max_chars, T.N_BUCKETS)
-    used = core.text_stats(lines, lengths, _word_bytes(), params, indptr, indices, doc)
-    return CoreText(indptr, indices[:used].copy(), doc, core.DOC_STAT_NAMES)
+    if lexicon is None:
+        used = core.text_stats(lines, lengths, _word_bytes(), params, indptr, indices, doc)
+        return CoreText(indptr, indices[:used].copy(), doc, core.DOC_STAT_NAMES)
+    words, kinds = lexicon
+    lex = np.empty((n, 2 * (int(kinds.max()) + 1 if len(kinds) else 0) + 1), dtype=np.int64)
+    used = core.text_stats(lines, lengths, _word_bytes(), params, indptr, indices, doc, words, kinds, lex)
+    return CoreText(indptr, indices[:used].copy(), doc, core.DOC_STAT_NAMES, lex)

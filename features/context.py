@@ -31,6 +31,7 @@ NEIGHBOUR_COLUMNS = (
     "n_dates",
     "starts_bullet",
     "doc_title_jaccard",
+    "lex_credit_words",
 )
 #: Half-widths of the windows whose means are taken (lines on each side).
 WINDOW_HALF_WIDTHS = (3, 10)

@@ -3,8 +3,9 @@
 Every function here is pure: a sequence of lines in, a float32 matrix (one row per line) and
 a tuple of column names out.  The work is vectorised over the whole document: the lines are
 joined once, turned into an array of code points, and counted with numpy, so the per-line
-Python work stays a handful of operations.  No feature needs a word list of any language;
-the lexical knowledge lives in the hashed tokens of :mod:`boilerline.features.tokens`.
+Python work stays a handful of operations.  No feature here needs a word list of any
+language: the lexical knowledge lives in the hashed tokens of :mod:`boilerline.features.tokens`
+and in the few named word lists of :mod:`boilerline.features.lexicon`.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from .context import neighbour_features, window_means
+from .lexicon import lexicon_features, lexicon_words
 from .lines import line_features
 from .tokens import N_BUCKETS, token_hashes
 
@@ -64,10 +65,12 @@ def extract_features(lines: Sequence[str], doc_lengths: Sequence[int] | None = N
     elif _backend.CORE is not None:
         from ._compiled import text_stats
 
-        text = text_stats(_backend.CORE, lines, doc_lengths, TITLE_MAX_CHARS)
+        text = text_stats(_backend.CORE, lines, doc_lengths, TITLE_MAX_CHARS, lexicon_words())
     else:
         text = prepare(lines)
     own, own_names = line_features(lines, doc_lengths, _text=text)
+    lex, lex_names = lexicon_features(lines, _text=text)
+    own, own_names = np.hstack([own, lex]), own_names + lex_names
     nb, nb_names = neighbour_features(own, own_names, doc_lengths)
     win, win_names = window_means(own, own_names, doc_lengths)
     indptr, indices = token_hashes(lines, text)

@@ -8,6 +8,7 @@ from boilerline.features import (
     N_BUCKETS,
     extract_features,
     feature_names,
+    lexicon_features,
     line_features,
     neighbour_features,
     running_summaries,
@@ -101,6 +102,27 @@ def test_window_means_and_running_summaries():
     assert len(snames) == 4
     assert S[1, :2].tolist() == [0.0, 0.0]  # document 2 starts fresh
     assert S[2, 1] > 0 and S[0, 2:].sum() == 0
+
+
+def test_lexicon_features_find_credits_at_a_caption_end_and_short_ad_labels():
+    lines = [
+        "Med bagasje og hunder reiser de oppover kysten. Foto: Privat",  # the credit ends the caption
+        "(Bildquelle: Neumann)",
+        "A photographer's day out, from dawn to dusk, in a long paragraph that goes on and on.",
+        "Espacio publicitario",
+        "Publicité",
+        "The advertising market shrank by a fifth last year, the trade body said in its report.",
+        "Photos",
+    ]
+    X, names = lexicon_features(lines)
+    assert X.shape == (len(lines), len(names)) and X.dtype == np.float32
+    f = {c: X[:, i].tolist() for i, c in enumerate(names)}
+    assert f["lex_credit_words"] == [1, 1, 0, 0, 0, 0, 1]  # "photographer's" is not "photo"
+    assert f["lex_credit_at_end"] == [1, 1, 0, 0, 0, 0, 1]
+    assert f["lex_ad_label"] == [0, 0, 0, 1, 1, 0, 0]  # a sentence about advertising is no label
+    assert lexicon_features([])[0].shape == (0, len(names))
+    # part of every model's features, and of the neighbours' (a credit line under a caption)
+    assert set(names) <= set(feature_names()) and "nb-1_lex_credit_words" in feature_names()
 
 
 def test_feature_names_match_extraction():

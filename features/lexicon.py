@@ -1,0 +1,134 @@
+"""Lexicon features: words that name a line's role in any site's template.
+
+The hashed tokens (:mod:`boilerline.features.tokens`) see a line's first four words and its
+last word, and learn wording from the training pages.  Two cues fall outside them: a photo
+credit at the end of a caption ("... kajakker oppover Norgeskysten. Foto: Privat",
+"(Bildquelle: Neumann)"), where the credit word is not the last word, and an ad label or
+credit word in a wording no training page used ("Espacio publicitario").  These lists name
+them in many languages, so that a page of an unseen site, or language, still shows them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+from . import _backend
+
+#: Words of photo credits and image sources (case-folded; matched as whole words).
+CREDIT_WORDS = (
+    "photo", "photos", "photograph", "photography", "foto", "fotos", "fotó", "fotografía", "fotografia",
+    "fotograf", "bild", "bilder", "bildquelle", "bildnachweis", "crédit", "crédits", "credit", "credits",
+    "image", "images", "imagen", "immagine", "immagini", "afbeelding", "beeld", "kuva", "zdjęcie", "fot",
+    "snímek", "фото", "фотография", "写真", "图片", "照片", "사진", "صورة", "תמונה", "φωτογραφία",
+    "getty", "gettyimages", "reuters", "afp", "dpa", "epa", "istock", "istockphoto", "shutterstock",
+    "keystone", "alamy", "imago", "unsplash", "pexels", "screenshot", "screenshots", "archivo",
+)
+#: Words of advertising labels ("Advertisement", "Publicité", "Anzeige", "Espacio publicitario").
+AD_WORDS = (
+    "advertisement", "advertising", "advert", "ads", "sponsored", "anzeige", "werbung", "gesponsert",
+    "publicité", "publicite", "sponsorisé", "publicidad", "publicitario", "publicitaria", "patrocinado",
+    "pubblicità", "pubblicita", "sponsorizzato", "publicidade", "advertentie", "reclame", "gesponsord",
+    "reklama", "reklame", "annons", "annonse", "mainos", "hirdetés", "διαφήμιση", "реклама", "広告", "广告",
+    "광고", "إعلان", "פרסומת",
+)
+#: Lines longer than this are not ad labels (an ad label is a line of its own).
+AD_LABEL_MAX_CHARS = 40
+#: Characters at a line's end searched for a credit word.
+CREDIT_TAIL_CHARS = 60
+
+LEXICON_FEATURE_NAMES = ("lex_credit_words", "lex_credit_at_end", "lex_ad_label")
+
+
+#: The word lists in the order of their kinds (the columns :func:`_word_counts` returns).
+_LISTS = (CREDIT_WORDS, AD_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[list[str], np.ndarray, tuple[re.Pattern, ...]]:
+    """The case-folded words, their kinds, and per kind the pattern of the numpy path."""
+    words = [w.casefold() for words in _LISTS for w in words]
+    kinds = np.asarray([k for k, words in enumerate(_LISTS) for _ in words], dtype=np.int64)
+    # (?<!\w)...(?!\w): a match is a whole maximal \w run, as the compiled loop compares
+    patterns = tuple(
+        re.compile(r"(?<!\w)(?:" + "|".join(sorted({re.escape(w.casefold()) for w in ws}, key=len, reverse=True))
+                   + r")(?!\w)")
+        for ws in _LISTS
+    )
+    return words, kinds, patterns
+
+
+def _word_counts(lines: Sequence[str], _text=None) -> np.ndarray:
+    """Per line and list: how many of its words (maximal ``\\w`` runs of the case-folded line) are
+    in the list, and the end of the last one (-1: none); then the case-folded line's length.
+    int64, shape (n, 2 * len(_LISTS) + 1).  ``_text``: the batch's compiled text pass, when it
+    counted them (:func:`boilerline.features._compiled.text_stats` given :func:`lexicon_words`).
+    """
+    if getattr(_text, "lex", None) is not None:
+        return _text.lex
+    words, kinds, patterns = _lexicon()
+    n = len(lines)
+    out = np.zeros((n, 2 * len(_LISTS) + 1), dtype=np.int64)
+    out[:, 1:-1:2] = -1
+    if n == 0:
+        return out
+    core = _backend.CORE
+    if core is not None:
+        from ._compiled import _word_bytes
+
+        core.lexicon_counts(lines, _word_bytes(), words, kinds, out)
+        return out
+    low = [line.casefold() for line in lines]
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(t) + 1 for t in low], out=starts[1:])
+    joined = "\n".join(low)
+    out[:, -1] = np.diff(starts) - 1
+    for k, pattern in enumerate(patterns):
+        ends = np.fromiter((m.end() for m in pattern.finditer(joined)), dtype=np.int64)
+        line = np.searchsorted(starts, ends, side="right") - 1
+        out[:, 2 * k] = np.bincount(line, minlength=n)
+        out[line, 2 * k + 1] = ends - starts[line]  # ends increase: the last one per line stays
+    return out
+
+
+def lexicon_words() -> tuple[list[str], np.ndarray]:
+    """The case-folded list words and their kinds, as the compiled text pass takes them."""
+    words, kinds, _ = _lexicon()
+    return words, kinds
+
+
+def lexicon_features(lines: Sequence[str], _text=None) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Credit words and ad labels, per line.
+
+    Parameters
+    ----------
+    lines : sequence of str
+        Stripped, non-blank lines.
+
+    Returns
+    -------
+    X : ndarray of shape (len(lines), 3), float32
+        Per line: its words of :data:`CREDIT_WORDS` (at most 3 counted), whether one ends
+        within its last :data:`CREDIT_TAIL_CHARS` characters, and whether it is at most
+        :data:`AD_LABEL_MAX_CHARS` long and holds a word of :data:`AD_WORDS` (lengths of
+        the case-folded line).
+    names : tuple of str
+
+    Other Parameters
+    ----------------
+    _text
+        Internal: the batch's compiled text pass, when it counted the words.
+    """
+    n = len(lines)
+    out = np.zeros((n, len(LEXICON_FEATURE_NAMES)), dtype=np.float32)
+    if n == 0:
+        return out, LEXICON_FEATURE_NAMES
+    counts = _word_counts(lines, _text)
+    lengths = counts[:, -1]
+    out[:, 0] = np.minimum(counts[:, 0], 3)
+    out[:, 1] = (counts[:, 1] >= 0) & (counts[:, 1] >= lengths - CREDIT_TAIL_CHARS)
+    out[:, 2] = (counts[:, 2] > 0) & (lengths <= AD_LABEL_MAX_CHARS)
+    return out, LEXICON_FEATURE_NAMES
