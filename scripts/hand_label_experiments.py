@@ -2,7 +2,8 @@
 
 Run from the repository root (needs the built dataset, ``data/processed/lines``):
 
-    python scripts/hand_label_experiments.py [--weights 0 2 4 10] [--rounds 1 2 3]
+    python scripts/hand_label_experiments.py [--weights 0 2 4 10] [--rounds 1 2 3] [--seed 13]
+        [--rules-pages all|other-sites|none]
 
 For each weight (0: without the hand-labelled pages, the rules' labels only) one split model is
 trained, with one seed per stage (13) on four sites in five, the dev pages' sites left out, as
@@ -10,7 +11,11 @@ trained, with one seed per stage (13) on four sites in five, the dev pages' site
 (``data/train/labels/roundN.tsv``, or ``roundNa.tsv``, ``roundNb.tsv``...; default: all).  Each model is scored on the 64 hand-labelled dev
 pages, on the held-out sites (auto labels, ``blocks`` rendering) and on the 74 hand-labelled
 pages of held-out sites (``data/heldout/``), first stage alone and with
-the second stage and decoding.  About 15 minutes per weight on 2 cores.
+the second stage and decoding.  ``--rules-pages``: which pages labelled by the rules only are
+trained on besides the hand-labelled ones: ``all``, ``other-sites`` (those of sites without
+hand-labelled pages, as ``train`` does: ``RULES_PAGES_OF_HAND_SITES``) or ``none``; ``--seed``:
+the networks' seed (and that of the `other` lines kept).  About 15 minutes per weight on 2
+cores (5-7 with ``--rules-pages none``).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import numpy as np
 
 from boilerline.model.decoding import posterior_marginals, transition_matrix
 from boilerline.training import train as T
+from boilerline.training.devset import RENDERING, read_handlabels
 from boilerline.training.evaluate import DEFAULT_HELDOUT_LABELS as HELDOUT_LABELS
 
 from decoding_experiments import SHORT, _dev_documents
@@ -51,12 +57,19 @@ def scoring_sets(docs: T.Documents) -> tuple[tuple[str, T.Documents], ...]:
             ("held-out, hand-labelled", _dev_documents(HELDOUT_LABELS)))
 
 
-def run(weight: float, tsv: Path, base: T.Documents, sets) -> list[str]:
+def run(weight: float, tsv: Path, base: T.Documents, sets, rules_pages: str = "other-sites") -> list[str]:
     """Train one split model with the hand labels at ``weight`` (0: none); its table rows.
 
-    ``base`` is the dataset with the rules' labels (not changed), ``sets`` :func:`scoring_sets`.
+    ``base`` is the dataset with the rules' labels (not changed), ``sets`` :func:`scoring_sets`,
+    ``rules_pages`` which rules-labelled pages are trained on (see the module's docstring).
     """
     docs, n = T.apply_training_labels(base, tsv, weight) if weight > 0 else (base, 0)
+    if n and rules_pages == "other-sites":
+        docs, _ = T.drop_rules_pages_of_hand_sites(docs, tsv)
+    elif n and rules_pages == "none":
+        hand = set(read_handlabels(tsv))
+        docs = docs.subset([i for i, (d, r) in enumerate(zip(docs.doc_ids, docs.renderings))
+                            if d in hand and r == RENDERING])
     labels = T.label_order(docs)
     k = len(labels)
     tr, _ = T.split_by_site(docs, T.dev_sites(docs))
@@ -86,7 +99,11 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--weights", type=float, nargs="+", default=[0.0, 2.0, 4.0, 10.0])
     p.add_argument("--rounds", type=int, nargs="+", default=None, help="labelling rounds to use (default: all)")
+    p.add_argument("--rules-pages", choices=("all", "other-sites", "none"), default="other-sites",
+                   help="rules-labelled pages trained on besides the hand-labelled ones (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=T.SEED, help="seed of the networks (default: %(default)s)")
     args = p.parse_args()
+    T.SEED = args.seed  # read by run's fits and by stage1_rows (the `other` lines kept)
     tsv = _pages_of_rounds(set(args.rounds) if args.rounds else None)
     out = ["| weight | pages | set | stages | macro-F1 | content F1 | " + " | ".join(SHORT) + " |",
            "|---:|---:|---|---|---:|---:|" + "---:|" * len(SHORT)]
@@ -94,7 +111,7 @@ def main() -> int:
     base = T.load_documents(T.DEFAULT_DATASET)
     sets = scoring_sets(base)
     for w in args.weights:
-        out += run(w, tsv, base, sets)
+        out += run(w, tsv, base, sets, args.rules_pages)
     print("\n".join(out))
     return 0
 
