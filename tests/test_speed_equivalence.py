@@ -410,6 +410,15 @@ def test_compiled_lexicon_words_equal_numpy():
     assert (want[:, 0] + want[:, 2] > 0).sum() >= len(words)  # the test lines do hold list words
 
 
+def test_lexicon_words_are_single_words():
+    # the compiled loop compares whole \\w runs; a listed phrase ("ap photo") would match in
+    # the regular expressions only
+    from boilerline.features.lexicon import AD_WORDS, CREDIT_WORDS
+
+    for w in CREDIT_WORDS + AD_WORDS:
+        assert re.fullmatch(r"\w+", w.casefold()), w
+
+
 def test_compiled_features_of_an_empty_batch(monkeypatch):
     got, want = _both(monkeypatch, lambda: extract_features([]))
     _assert_same_features(got, want)
