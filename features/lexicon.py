@@ -50,13 +50,13 @@ _LISTS = (CREDIT_WORDS, AD_WORDS)
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[list[str], np.ndarray, tuple[re.Pattern, ...]]:
     """The case-folded words, their kinds, and per kind the pattern of the numpy path."""
-    words = [w.casefold() for words in _LISTS for w in words]
-    kinds = np.asarray([k for k, words in enumerate(_LISTS) for _ in words], dtype=np.int64)
+    folded = [[w.casefold() for w in ws] for ws in _LISTS]
+    words = [w for ws in folded for w in ws]
+    kinds = np.asarray([k for k, ws in enumerate(folded) for _ in ws], dtype=np.int64)
     # (?<!\w)...(?!\w): a match is a whole maximal \w run, as the compiled loop compares
     patterns = tuple(
-        re.compile(r"(?<!\w)(?:" + "|".join(sorted({re.escape(w.casefold()) for w in ws}, key=len, reverse=True))
-                   + r")(?!\w)")
-        for ws in _LISTS
+        re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, set(ws)), key=len, reverse=True)) + r")(?!\w)")
+        for ws in folded
     )
     return words, kinds, patterns
 

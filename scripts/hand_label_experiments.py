@@ -30,7 +30,6 @@ import numpy as np
 
 from boilerline.model.decoding import posterior_marginals, transition_matrix
 from boilerline.training import train as T
-from boilerline.training.devset import RENDERING, read_handlabels
 from boilerline.training.evaluate import DEFAULT_HELDOUT_LABELS as HELDOUT_LABELS
 
 from decoding_experiments import SHORT, _dev_documents
@@ -67,9 +66,7 @@ def run(weight: float, tsv: Path, base: T.Documents, sets, rules_pages: str = "o
     if n and rules_pages == "other-sites":
         docs, _ = T.drop_rules_pages_of_hand_sites(docs, tsv)
     elif n and rules_pages == "none":
-        hand = set(read_handlabels(tsv))
-        docs = docs.subset([i for i, (d, r) in enumerate(zip(docs.doc_ids, docs.renderings))
-                            if d in hand and r == RENDERING])
+        docs = docs.subset([i for i, hand in enumerate(T.hand_labelled_rows(docs, tsv)) if hand])
     labels = T.label_order(docs)
     k = len(labels)
     tr, _ = T.split_by_site(docs, T.dev_sites(docs))

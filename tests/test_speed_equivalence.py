@@ -387,7 +387,7 @@ def test_compiled_features_equal_numpy_on_fixtures(docs, monkeypatch, strip):
     np.testing.assert_array_equal(got, want)
 
 
-def test_compiled_lexicon_words_equal_numpy():
+def test_compiled_lexicon_words_equal_numpy(monkeypatch):
     """Credit and ad words: whole \\w runs of the case-folded line only, in every script."""
     from boilerline.features.lexicon import AD_WORDS, CREDIT_WORDS, _word_counts
 
@@ -395,17 +395,7 @@ def test_compiled_lexicon_words_equal_numpy():
     lines = [f"{pre}{w}{post}" for w in words for pre, post in
              (("", ""), ("Caption text. ", ": Name"), ("(", ")"), ("x", ""), ("", "_1"), ("ẞ ", " ß"))]
     lines += EDGE_LINES + [w.upper() for w in words] + ["\ud800foto\ud800", "foto" * 3, "𝒜 photo 𝒜"]
-    core = compiled_or_skip()
-    import boilerline.features._backend as B
-
-    saved = B.CORE
-    try:
-        B.CORE = core
-        got = _word_counts(lines)
-        B.CORE = None
-        want = _word_counts(lines)
-    finally:
-        B.CORE = saved
+    got, want = _both(monkeypatch, lambda: _word_counts(lines))
     np.testing.assert_array_equal(got, want)
     assert (want[:, 0] + want[:, 2] > 0).sum() >= len(words)  # the test lines do hold list words
 

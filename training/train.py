@@ -197,19 +197,30 @@ def apply_training_labels(docs: Documents, path: Path = TRAINING_LABELS,
     return out, applied
 
 
-def drop_rules_pages_of_hand_sites(docs: Documents, path: Path = TRAINING_LABELS) -> tuple[Documents, int]:
-    """The documents without the rules-labelled pages of sites that have hand-labelled pages.
+def hand_labelled_rows(docs: Documents, path: Path = TRAINING_LABELS) -> list[bool]:
+    """Per document, whether ``path`` (as for :func:`apply_training_labels`) labels it by hand.
 
-    A page counts as hand-labelled when ``path`` (as for :func:`apply_training_labels`) labels
-    its ``blocks`` rendering; its other renderings, labelled by the rules, are left out too.
-    Returns the kept documents and how many were left out; ``docs`` is not changed.
+    Only a page's ``blocks`` rendering takes the hand labels; its other renderings keep the
+    rules'.  All False when ``path`` is absent.
     """
     from boilerline.training.devset import RENDERING, read_handlabels
 
     if not Path(path).exists():
-        return docs, 0
+        return [False] * len(docs)
     pages = read_handlabels(path)
-    hand = [doc_id in pages and rendering == RENDERING for doc_id, rendering in zip(docs.doc_ids, docs.renderings)]
+    return [doc_id in pages and rendering == RENDERING for doc_id, rendering in zip(docs.doc_ids, docs.renderings)]
+
+
+def drop_rules_pages_of_hand_sites(docs: Documents, path: Path = TRAINING_LABELS) -> tuple[Documents, int]:
+    """The documents without the rules-labelled pages of sites that have hand-labelled pages.
+
+    Hand-labelled as :func:`hand_labelled_rows` says; a hand-labelled page's other renderings,
+    labelled by the rules, are left out too.  Returns the kept documents and how many were
+    left out; ``docs`` is not changed.
+    """
+    hand = hand_labelled_rows(docs, path)
+    if not any(hand):
+        return docs, 0
     hand_sites = {site for site, h in zip(docs.sites, hand) if h}
     keep = [i for i, (site, h) in enumerate(zip(docs.sites, hand)) if h or site not in hand_sites]
     return docs.subset(keep), len(docs) - len(keep)
