@@ -6,6 +6,13 @@ credit at the end of a caption ("... kajakker oppover Norgeskysten. Foto: Privat
 "(Bildquelle: Neumann)"), where the credit word is not the last word, and an ad label or
 credit word in a wording no training page used ("Espacio publicitario").  These lists name
 them in many languages, so that a page of an unseen site, or language, still shows them.
+
+Four more lists name the wording of template boxes that the tokens confuse with lists of other
+articles: subscription, login and newsletter prompts (a paywall box is ``other``), comment
+forms, "read also" and "related" headings, and share buttons.  Each gives the count of its
+words on a line and whether a short line holds one (a box's heading or button).  No feature
+needs them to work (a page in a language they miss keeps every other feature); they help
+where they have the words.
 """
 
 from __future__ import annotations
@@ -35,16 +42,70 @@ AD_WORDS = (
     "reklama", "reklame", "annons", "annonse", "mainos", "hirdetés", "διαφήμιση", "реклама", "広告", "广告",
     "광고", "إعلان", "פרסומת",
 )
+#: Words of subscription, login and newsletter prompts (paywall and account boxes).
+ACCOUNT_WORDS = (
+    "subscribe", "subscriber", "subscribers", "subscription", "subscriptions", "newsletter", "newsletters",
+    "login", "password", "unsubscribe", "paywall",
+    "abonnez", "abonner", "abonné", "abonnés", "abonnement", "abonnements", "connexion", "connecter",
+    "identifiez", "inscrivez", "inscription", "infolettre",
+    "abonnieren", "abo", "abonnent", "abonnenten", "anmelden", "anmeldung", "einloggen", "passwort",
+    "registrieren",
+    "suscríbete", "suscribirse", "suscripción", "suscriptor", "suscriptores", "contraseña", "regístrate",
+    "boletín",
+    "assine", "assinante", "assinantes", "assinatura", "cadastro", "cadastre", "senha", "inscreva",
+    "abbonati", "abbonamento", "abbonarsi", "iscriviti", "accedi", "registrati",
+    "abonneer", "abonnee", "inloggen", "wachtwoord", "registreren", "nieuwsbrief",
+    "اشترك", "اشتراك", "الاشتراك", "للاشتراك", "البريدية",
+    "subskrybuj", "subskrypcja", "zaloguj", "hasło", "prenumerata",
+    "подписаться", "подписка", "подпишитесь", "пароль", "рассылка", "abone", "şifre", "bülten",
+)
+#: Words of comment forms and comment lists ("Leave a comment", "Répondre", "Kommentare").
+COMMENT_WORDS = (
+    "comment", "comments", "commenting", "reply", "replies",
+    "commentaire", "commentaires", "commenter", "répondre", "réagir", "réagissez", "réactions",
+    "kommentar", "kommentare", "kommentieren", "antworten", "leserkommentare",
+    "comentario", "comentarios", "comentar", "responder", "comentário", "comentários",
+    "commento", "commenti", "commenta", "rispondi",
+    "reactie", "reacties", "reageer", "reageren",
+    "تعليق", "تعليقات", "التعليقات", "التعليق",
+    "komentarz", "komentarze", "skomentuj", "odpowiedz", "комментарий", "комментарии", "ответить",
+    "yorum", "yorumlar", "yanıtla", "コメント",
+)
+#: Words of "read also" and "related" headings ("Lire aussi", "Mehr zum Thema", "Leia também").
+RELATED_WORDS = (
+    "related", "recommended", "also", "trending", "read",
+    "aussi", "similaires", "lire", "lus",
+    "auch", "thema", "ähnliche", "meistgelesen", "lesen", "interessieren",
+    "también", "relacionados", "relacionadas", "leer", "leído", "leídos",
+    "também", "leia", "veja", "lidas",
+    "anche", "correlati", "correlate", "leggi", "letti",
+    "ook", "gerelateerde", "gerelateerd", "lees", "gelezen",
+    "أيضا", "صلة", "اقرأ", "czytaj", "przeczytaj", "także", "читайте", "также", "ilgili",
+)
+#: Words of share buttons and follow prompts.
+SHARE_WORDS = (
+    "share", "tweet", "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "telegram", "reddit",
+    "instagram", "youtube", "tiktok", "print", "partager", "partagez", "imprimer", "teilen", "drucken",
+    "compartir", "comparte", "compartilhar", "compartilhe", "partilhar", "imprimir", "condividi",
+    "stampa", "delen", "deel", "مشاركة", "شارك", "udostępnij", "поделиться", "paylaş",
+)
 #: Lines longer than this are not ad labels (an ad label is a line of its own).
 AD_LABEL_MAX_CHARS = 40
+#: Lines longer than this are not a box's heading or button (see :data:`CUE_LISTS`).
+CUE_LABEL_MAX_CHARS = 40
 #: Characters at a line's end searched for a credit word.
 CREDIT_TAIL_CHARS = 60
 
-LEXICON_FEATURE_NAMES = ("lex_credit_words", "lex_credit_at_end", "lex_ad_label")
+#: The lists of template boxes, by the name of their columns.
+CUE_LISTS = {"account": ACCOUNT_WORDS, "comment": COMMENT_WORDS, "related": RELATED_WORDS, "share": SHARE_WORDS}
+
+LEXICON_FEATURE_NAMES = ("lex_credit_words", "lex_credit_at_end", "lex_ad_label") + tuple(
+    f"lex_{name}_{col}" for name in CUE_LISTS for col in ("words", "label")
+)
 
 
 #: The word lists in the order of their kinds (the columns :func:`_word_counts` returns).
-_LISTS = (CREDIT_WORDS, AD_WORDS)
+_LISTS = (CREDIT_WORDS, AD_WORDS) + tuple(CUE_LISTS.values())
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +162,7 @@ def lexicon_words() -> tuple[list[str], np.ndarray]:
 
 
 def lexicon_features(lines: Sequence[str], _text=None) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Credit words and ad labels, per line.
+    """Credit words, ad labels and the words of template boxes, per line.
 
     Parameters
     ----------
@@ -110,11 +171,12 @@ def lexicon_features(lines: Sequence[str], _text=None) -> tuple[np.ndarray, tupl
 
     Returns
     -------
-    X : ndarray of shape (len(lines), 3), float32
+    X : ndarray of shape (len(lines), len(LEXICON_FEATURE_NAMES)), float32
         Per line: its words of :data:`CREDIT_WORDS` (at most 3 counted), whether one ends
         within its last :data:`CREDIT_TAIL_CHARS` characters, and whether it is at most
-        :data:`AD_LABEL_MAX_CHARS` long and holds a word of :data:`AD_WORDS` (lengths of
-        the case-folded line).
+        :data:`AD_LABEL_MAX_CHARS` long and holds a word of :data:`AD_WORDS`; then per list
+        of :data:`CUE_LISTS`, its words (at most 3 counted) and whether it is at most
+        :data:`CUE_LABEL_MAX_CHARS` long and holds one (lengths of the case-folded line).
     names : tuple of str
 
     Other Parameters
@@ -131,4 +193,9 @@ def lexicon_features(lines: Sequence[str], _text=None) -> tuple[np.ndarray, tupl
     out[:, 0] = np.minimum(counts[:, 0], 3)
     out[:, 1] = (counts[:, 1] >= 0) & (counts[:, 1] >= lengths - CREDIT_TAIL_CHARS)
     out[:, 2] = (counts[:, 2] > 0) & (lengths <= AD_LABEL_MAX_CHARS)
+    short = lengths <= CUE_LABEL_MAX_CHARS
+    for k in range(len(CUE_LISTS)):
+        found = counts[:, 2 * (k + 2)]
+        out[:, 3 + 2 * k] = np.minimum(found, 3)
+        out[:, 4 + 2 * k] = (found > 0) & short
     return out, LEXICON_FEATURE_NAMES

@@ -125,5 +125,27 @@ def test_lexicon_features_find_credits_at_a_caption_end_and_short_ad_labels():
     assert set(names) <= set(feature_names()) and "nb-1_lex_credit_words" in feature_names()
 
 
+def test_lexicon_features_name_the_words_of_template_boxes():
+    lines = [
+        "Abonnez-vous à notre newsletter",  # account prompt
+        "Laisser un commentaire",  # comment form
+        "Lire aussi",  # related heading
+        "Partager sur Facebook",  # share button
+        "Der Minister hat auch gesagt, dass er die Kommentare der Opposition lesen und beantworten werde.",
+        "Ein Satz ohne eines der Wörter.",
+    ]
+    X, names = lexicon_features(lines)
+    f = {c: X[:, i].tolist() for i, c in enumerate(names)}
+    assert f["lex_account_words"] == [2, 0, 0, 0, 0, 0]  # "abonnez", "newsletter"
+    assert f["lex_account_label"] == [1, 0, 0, 0, 0, 0]
+    assert f["lex_comment_label"] == [0, 1, 0, 0, 0, 0]
+    assert f["lex_related_label"] == [0, 0, 1, 0, 0, 0]
+    assert f["lex_share_words"] == [0, 0, 0, 2, 0, 0]  # "partager", "facebook"
+    # a long sentence holding the words counts them but is no box's heading or button
+    assert f["lex_comment_words"][4] == 1 and f["lex_related_words"][4] == 2  # "auch", "lesen"
+    assert not any(X[4, [names.index(f"lex_{k}_label") for k in ("comment", "related")]])
+    assert not X[5].any()
+
+
 def test_feature_names_match_extraction():
     assert feature_names() == extract_features(["a", "b"]).names
