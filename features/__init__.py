@@ -2,7 +2,7 @@
 
 Per-line features (:func:`line_features`), neighbour features (:func:`neighbour_features`,
 :func:`window_means`, :func:`running_summaries`), hashed lexical tokens (:func:`token_hashes`),
-credit and ad words (:func:`lexicon_features`) and the full set a model uses
+credit, ad and template-box words (:func:`lexicon_features`) and the full set a model uses
 (:func:`extract_features`).  :data:`BACKEND` says whether the per-character loops run compiled
 ("c", the optional ``_ccore`` extension) or in numpy.
 """
