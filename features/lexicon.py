@@ -89,10 +89,10 @@ SHARE_WORDS = (
     "compartir", "comparte", "compartilhar", "compartilhe", "partilhar", "imprimir", "condividi",
     "stampa", "delen", "deel", "مشاركة", "شارك", "udostępnij", "поделиться", "paylaş",
 )
-#: Lines longer than this are not ad labels (an ad label is a line of its own).
-AD_LABEL_MAX_CHARS = 40
-#: Lines longer than this are not a box's heading or button (see :data:`CUE_LISTS`).
-CUE_LABEL_MAX_CHARS = 40
+#: Lines longer than this are no label of their own: no ad label, no box's heading or button.
+LABEL_MAX_CHARS = 40
+#: A line's words of one list are counted up to this many.
+MAX_WORDS_COUNTED = 3
 #: Characters at a line's end searched for a credit word.
 CREDIT_TAIL_CHARS = 60
 
@@ -106,6 +106,8 @@ LEXICON_FEATURE_NAMES = ("lex_credit_words", "lex_credit_at_end", "lex_ad_label"
 
 #: The word lists in the order of their kinds (the columns :func:`_word_counts` returns).
 _LISTS = (CREDIT_WORDS, AD_WORDS) + tuple(CUE_LISTS.values())
+#: The kind of the first of :data:`CUE_LISTS`.
+_FIRST_CUE_KIND = len(_LISTS) - len(CUE_LISTS)
 
 
 @lru_cache(maxsize=1)
@@ -172,11 +174,12 @@ def lexicon_features(lines: Sequence[str], _text=None) -> tuple[np.ndarray, tupl
     Returns
     -------
     X : ndarray of shape (len(lines), len(LEXICON_FEATURE_NAMES)), float32
-        Per line: its words of :data:`CREDIT_WORDS` (at most 3 counted), whether one ends
-        within its last :data:`CREDIT_TAIL_CHARS` characters, and whether it is at most
-        :data:`AD_LABEL_MAX_CHARS` long and holds a word of :data:`AD_WORDS`; then per list
-        of :data:`CUE_LISTS`, its words (at most 3 counted) and whether it is at most
-        :data:`CUE_LABEL_MAX_CHARS` long and holds one (lengths of the case-folded line).
+        Per line: its words of :data:`CREDIT_WORDS` (at most :data:`MAX_WORDS_COUNTED`
+        counted), whether one ends within its last :data:`CREDIT_TAIL_CHARS` characters, and
+        whether it is at most :data:`LABEL_MAX_CHARS` long and holds a word of
+        :data:`AD_WORDS`; then per list of :data:`CUE_LISTS`, its words (at most
+        :data:`MAX_WORDS_COUNTED`) and whether it is at most :data:`LABEL_MAX_CHARS` long and
+        holds one (lengths of the case-folded line).
     names : tuple of str
 
     Other Parameters
@@ -190,12 +193,12 @@ def lexicon_features(lines: Sequence[str], _text=None) -> tuple[np.ndarray, tupl
         return out, LEXICON_FEATURE_NAMES
     counts = _word_counts(lines, _text)
     lengths = counts[:, -1]
-    out[:, 0] = np.minimum(counts[:, 0], 3)
+    short = lengths <= LABEL_MAX_CHARS
+    out[:, 0] = np.minimum(counts[:, 0], MAX_WORDS_COUNTED)
     out[:, 1] = (counts[:, 1] >= 0) & (counts[:, 1] >= lengths - CREDIT_TAIL_CHARS)
-    out[:, 2] = (counts[:, 2] > 0) & (lengths <= AD_LABEL_MAX_CHARS)
-    short = lengths <= CUE_LABEL_MAX_CHARS
-    for k in range(len(CUE_LISTS)):
-        found = counts[:, 2 * (k + 2)]
-        out[:, 3 + 2 * k] = np.minimum(found, 3)
+    out[:, 2] = (counts[:, 2] > 0) & short
+    for k in range(len(CUE_LISTS)):  # columns lex_<name>_words, lex_<name>_label
+        found = counts[:, 2 * (_FIRST_CUE_KIND + k)]
+        out[:, 3 + 2 * k] = np.minimum(found, MAX_WORDS_COUNTED)
         out[:, 4 + 2 * k] = (found > 0) & short
     return out, LEXICON_FEATURE_NAMES
