@@ -13,6 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from . import tokens as T
+from .lexicon import count_columns
 
 
 class CoreText:
@@ -83,6 +84,6 @@ def text_stats(core, lines: Sequence[str], doc_lengths: Sequence[int] | None, ti
         used = core.text_stats(lines, lengths, _word_bytes(), params, indptr, indices, doc)
         return CoreText(indptr, indices[:used].copy(), doc, core.DOC_STAT_NAMES)
     words, kinds = lexicon
-    lex = np.empty((n, 2 * (int(kinds.max()) + 1 if len(kinds) else 0) + 1), dtype=np.int64)
+    lex = np.empty((n, count_columns(kinds)), dtype=np.int64)
     used = core.text_stats(lines, lengths, _word_bytes(), params, indptr, indices, doc, words, kinds, lex)
     return CoreText(indptr, indices[:used].copy(), doc, core.DOC_STAT_NAMES, lex)

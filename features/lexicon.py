@@ -124,17 +124,24 @@ def _lexicon() -> tuple[list[str], np.ndarray, tuple[re.Pattern, ...]]:
     return words, kinds, patterns
 
 
+def count_columns(kinds: np.ndarray) -> int:
+    """Width of the word-count table for lists of these ``kinds``: two columns per kind
+    (words found, end of the last one) and the case-folded line's length.  The numpy path and
+    the compiled pass (:func:`boilerline.features._compiled.text_stats`) both size it here."""
+    return 2 * (int(kinds.max()) + 1 if len(kinds) else 0) + 1
+
+
 def _word_counts(lines: Sequence[str], _text=None) -> np.ndarray:
     """Per line and list: how many of its words (maximal ``\\w`` runs of the case-folded line) are
     in the list, and the end of the last one (-1: none); then the case-folded line's length.
-    int64, shape (n, 2 * len(_LISTS) + 1).  ``_text``: the batch's compiled text pass, when it
+    int64, shape (n, :func:`count_columns`).  ``_text``: the batch's compiled text pass, when it
     counted them (:func:`boilerline.features._compiled.text_stats` given :func:`lexicon_words`).
     """
     if getattr(_text, "lex", None) is not None:
         return _text.lex
     words, kinds, patterns = _lexicon()
     n = len(lines)
-    out = np.zeros((n, 2 * len(_LISTS) + 1), dtype=np.int64)
+    out = np.zeros((n, count_columns(kinds)), dtype=np.int64)
     out[:, 1:-1:2] = -1
     if n == 0:
         return out
