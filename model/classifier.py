@@ -9,7 +9,9 @@ Labelling a document runs five named steps, in the spirit of jusText's ``justext
    network trained with scikit-learn, run here with numpy);
 4. :meth:`LineClassifier._stage2` re-scores each line from its neighbours' scores and the
    running state of the document (after a "Related Articles" heading, lines are
-   related-links until the section ends);
+   related-links until the section ends), with a small network over those inputs or, in
+   artifacts trained with ``train --stage2-kind gru``, a bidirectional GRU over the page's
+   lines (:mod:`boilerline.model.recurrent`);
 5. :meth:`LineClassifier._decode` turns those scores into posterior label probabilities of
    a chain over the document's lines with learned label transitions (forward-backward,
    :mod:`boilerline.model.decoding`), so that a lone line inside a run of another label is
@@ -31,6 +33,7 @@ from boilerline.features import _backend, extract_features, running_summaries, w
 from boilerline.features.context import RUNNING_DECAY
 
 from .decoding import posterior_marginals
+from .recurrent import gru_logits
 
 #: Documents longer than this many non-blank lines are labelled in windows of this size,
 #: which bounds memory; features near a window edge see less context.
@@ -208,7 +211,9 @@ class LineClassifier:
         self.labels = tuple(metadata["labels"])
         self._a = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}
         self._n_own = int(metadata.get("n_own_features", 0))
-        self._has_stage2 = "s2_W0" in self._a
+        # the second stage is an MLP over a window (s2_W0...) or a GRU over the page (s2g_...)
+        self._has_gru = "s2g_in_W" in self._a
+        self._has_stage2 = "s2_W0" in self._a or self._has_gru
         self._has_decoding = "dec_T" in self._a  # artifacts made before decoding have none
         self._decays = tuple(float(d) for d in metadata.get("stage2_decays", STAGE2_DECAYS))
 
@@ -334,6 +339,8 @@ class LineClassifier:
     def _stage2(self, P: np.ndarray, own: np.ndarray, doc_lengths: list[int]) -> np.ndarray:
         a = self._a
         Z = stage2_inputs(P, own, self.labels, doc_lengths, a["s2_mean"], a["s2_scale"], self._decays)
+        if self._has_gru:
+            return _softmax(gru_logits(Z, doc_lengths, a))
         return _softmax(_relu(Z @ a["s2_W0"] + a["s2_b0"]) @ a["s2_W1"] + a["s2_b1"])
 
     def _decode(self, P: np.ndarray, doc_lengths: list[int]) -> np.ndarray:

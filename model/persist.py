@@ -21,8 +21,13 @@ FORMAT_NAME = "boilerline-model"
 #: Version 2 added the optional ``dec_T`` array (the decoding step's label transitions): a
 #: reader of version 1 would ignore it and label differently without a word, so it is refused
 #: there. Version 1 artifacts (no decoding) still load.
-FORMAT_VERSION = 2
-SUPPORTED_FORMAT_VERSIONS = (1, 2)
+#: Version 3 added the optional recurrent second stage (the ``s2g_*`` arrays,
+#: :mod:`boilerline.model.recurrent`), which a reader of version 2 would skip without a word;
+#: an artifact without them is still written as version 2, which such a reader labels right.
+FORMAT_VERSION = 3
+#: The version written for artifacts without a recurrent second stage.
+FORMAT_VERSION_WITHOUT_GRU = 2
+SUPPORTED_FORMAT_VERSIONS = (1, 2, 3)
 #: Key of the metadata inside the archive (a uint8 array holding UTF-8 JSON).
 META_KEY = "__meta__"
 #: Metadata fields every artifact must have.
@@ -52,12 +57,14 @@ def save_artifact(path: str | Path, arrays: dict[str, np.ndarray], meta: dict[st
     arrays : dict of str to ndarray
         Numeric arrays only (object arrays are refused, as loading them would need pickle).
     meta : dict
-        JSON-serialisable metadata; ``format`` and ``format_version`` are filled in.
+        JSON-serialisable metadata; ``format`` and ``format_version`` are filled in (the
+        lowest version that holds these arrays).
     """
     for name, arr in arrays.items():
         if arr.dtype == object:
             raise ValueError(f"array {name!r} has dtype object; artifacts hold numeric arrays only")
-    meta = {**meta, "format": FORMAT_NAME, "format_version": FORMAT_VERSION}
+    version = FORMAT_VERSION if any(name.startswith("s2g_") for name in arrays) else FORMAT_VERSION_WITHOUT_GRU
+    meta = {**meta, "format": FORMAT_NAME, "format_version": version}
     blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     path = Path(path)
     with open(path, "wb") as fh:

@@ -69,6 +69,17 @@ def tiny_model_path(tmp_path_factory, labelled_pages) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def tiny_gru_model_path(tmp_path_factory, tiny_model_path) -> Path:
+    """The same small model with the recurrent second stage (skipped without PyTorch)."""
+    pytest.importorskip("torch", reason="training the recurrent second stage needs PyTorch")
+    from boilerline.training import train_model
+
+    out = tmp_path_factory.mktemp("tiny-gru") / "tiny-gru-model.npz"
+    train_model(tiny_model_path.parent / "ds", out, refit_all=True, stage2_kind="gru")
+    return out
+
+
 def compiled_or_skip():
     """The compiled extension, or skip the test when it is not built."""
     try:
