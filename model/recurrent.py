@@ -39,33 +39,54 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.reciprocal(x, out=x)
 
 
-def _run_direction(gi: np.ndarray, Wh: np.ndarray, bh: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
-                   backward: bool, out: np.ndarray) -> None:
-    """One GRU direction over every page at once; writes each line's state into ``out``.
+def _time_major(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of each step, forward and backward, and where each step's rows begin.
 
     ``starts`` / ``lengths`` are the pages' first rows and sizes, longest first, so that the
-    pages still running at step ``t`` are a prefix of them: one small matrix product per step
-    for the whole batch, however many pages it holds.
+    pages still running at step ``t`` are a prefix of them: step ``t``'s rows are
+    ``rows[offsets[t]:offsets[t + 1]]``, one per running page, in page order; going forward
+    a page's step ``t`` is its line ``t``, going backward its line ``length - 1 - t``.
     """
-    H = Wh.shape[0]
-    h = np.zeros((len(starts), H), dtype=np.float32)
     steps = int(lengths[0]) if len(lengths) else 0
     running = np.searchsorted(-lengths, -np.arange(steps), side="left")  # pages longer than t
-    for t in range(steps):
-        m = int(running[t])
-        rows = starts[:m] + (lengths[:m] - 1 - t if backward else t)
-        hm = h[:m]
+    offsets = np.zeros(steps + 1, dtype=np.int64)
+    np.cumsum(running, out=offsets[1:])
+    page = np.arange(offsets[-1]) - np.repeat(offsets[:-1], running)  # page index within its step
+    step = np.repeat(np.arange(steps), running)
+    return starts[page] + step, starts[page] + lengths[page] - 1 - step, offsets
+
+
+def _run_direction(gi: np.ndarray, Wh: np.ndarray, bh: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:
+    """One GRU direction over every page at once, ``gi`` and ``out`` in step order.
+
+    One small matrix product per step for the whole batch, however many pages it holds; the
+    rows of a step are contiguous, so each step slices instead of gathering.
+    """
+    H = Wh.shape[0]
+    h = np.zeros((int(offsets[1] - offsets[0]) if len(offsets) > 1 else 0, H), dtype=np.float32)
+    bh_n = bh[2 * H:]
+    for t in range(len(offsets) - 1):
+        a, b = int(offsets[t]), int(offsets[t + 1])
+        hm = h[: b - a]
         gh = hm @ Wh
-        gh += bh
-        x = gi[rows]
-        r = _sigmoid(x[:, :H] + gh[:, :H])
-        u = _sigmoid(x[:, H:2 * H] + gh[:, H:2 * H])
-        c = np.tanh(x[:, 2 * H:] + r * gh[:, 2 * H:])
+        x = gi[a:b]
+        # reset and update gates together: sigmoid(v) = 0.5 * tanh(0.5 * v) + 0.5
+        ru = gh[:, :2 * H]
+        ru += x[:, :2 * H]  # bh's reset and update parts are folded into gi (see gru_logits)
+        ru *= 0.5
+        np.tanh(ru, out=ru)
+        ru *= 0.5
+        ru += 0.5
+        c = gh[:, 2 * H:]
+        c += bh_n
+        c *= ru[:, :H]
+        c += x[:, 2 * H:]
+        np.tanh(c, out=c)
         # h = (1 - u) * c + u * h
         hm -= c
-        hm *= u
+        hm *= ru[:, H:]
         hm += c
-        out[rows] = hm
+        out[a:b] = hm
 
 
 def gru_logits(Z: np.ndarray, doc_lengths: Sequence[int], arrays: dict[str, np.ndarray]) -> np.ndarray:
@@ -99,12 +120,15 @@ def gru_logits(Z: np.ndarray, doc_lengths: Sequence[int], arrays: dict[str, np.n
     U = h_in.shape[1]
     states = np.empty((len(Z), U + 2 * H), dtype=np.float32)
     states[:, :U] = h_in
-    for k, d in enumerate(("fw", "bw")):
-        gi = h_in @ a[f"s2g_{d}_Wi"]
-        gi += a[f"s2g_{d}_bi"]
-        out = np.empty((len(Z), H), dtype=np.float32)
-        _run_direction(gi, a[f"s2g_{d}_Wh"], a[f"s2g_{d}_bh"], starts, lengths, backward=k == 1, out=out)
-        states[:, U + k * H:U + (k + 1) * H] = out
+    forward_rows, backward_rows, offsets = _time_major(starts, lengths)
+    for k, (d, rows) in enumerate((("fw", forward_rows), ("bw", backward_rows))):
+        bi = a[f"s2g_{d}_bi"].copy()
+        bi[:2 * H] += a[f"s2g_{d}_bh"][:2 * H]  # additive in the reset and update gates
+        gi = h_in[rows] @ a[f"s2g_{d}_Wi"]
+        gi += bi
+        out = np.empty((len(rows), H), dtype=np.float32)
+        _run_direction(gi, a[f"s2g_{d}_Wh"], a[f"s2g_{d}_bh"], offsets, out)
+        states[rows, U + k * H:U + (k + 1) * H] = out
     logits = states @ a["s2g_out_W"]
     logits += a["s2g_out_b"]
     return logits
