@@ -246,15 +246,19 @@ def render_model_card(meta: dict, report: dict, per_language: dict | None = None
         "",
         "A line classifier for the plain-text dumps of web pages: every non-blank line gets one of "
         f"{len(labels)} labels. Two small neural networks (a one-hidden-layer network on each line's "
-        "features and hashed tokens, then one on its neighbours' scores), each the average of "
-        "two trained networks, then a forward-backward pass over the document with learned label "
-        "transitions; run with numpy.",
+        "features and hashed tokens, then "
+        + ("a bidirectional GRU over the page's lines on their neighbours' scores"
+           if meta.get("stage2_kind") == "gru" else "one on its neighbours' scores")
+        + "), each the average of two trained networks, then a forward-backward pass over the "
+        "document with learned label transitions; run with numpy.",
         "",
         "## Model",
         "",
         f"- Labels: {', '.join(f'`{lab}`' for lab in labels)}"
         + (f" (user-defined: {', '.join(f'`{lab}`' for lab in custom)})" if custom else ""),
-        f"- Hidden units: {_layers_text(meta.get('layers'))}; hashed-token buckets: {meta.get('n_buckets', '?')}",
+        f"- Hidden units: {_layers_text(meta.get('layers'))}"
+        + (" (stage 2: dense layer, then GRU state each way)" if meta.get("stage2_kind") == "gru" else "")
+        + f"; hashed-token buckets: {meta.get('n_buckets', '?')}",
         f"- Training data: {meta.get('training_documents', '?')} documents (SHA-256 "
         f"`{str(meta.get('training_data_hash', '?'))[:16]}...`)"
         + _hand_labelled_text(meta.get("hand_labelled_pages")),
