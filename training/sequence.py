@@ -119,6 +119,8 @@ def fit_member(Z: np.ndarray, y: np.ndarray, weight: np.ndarray, doc_lengths: Se
             best = (0.0, epoch, None)
             continue
         score = macro_f1(y[val_rows], _predict(net, Z, val_spans)[val_rows].argmax(axis=1))
+        # a line per epoch: the GRU is the longest step of training (about a minute an epoch)
+        print(f"    GRU seed {seed}, epoch {epoch}: held-back sites' macro-F1 {score:.4f}", flush=True)
         if score > best[0]:
             best, since = (score, epoch, {k: t.clone() for k, t in net.state_dict().items()}), 0
         else:
