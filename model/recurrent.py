@@ -30,15 +30,6 @@ GRU_ARRAYS = ("s2g_in_W", "s2g_in_b", "s2g_fw_Wi", "s2g_fw_bi", "s2g_fw_Wh", "s2
               "s2g_bw_Wi", "s2g_bw_bi", "s2g_bw_Wh", "s2g_bw_bh", "s2g_out_W", "s2g_out_b")
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    # 1 / (1 + exp(-x)) in place; exp overflows to inf for very negative x, giving 0 as it should
-    with np.errstate(over="ignore"):
-        np.negative(x, out=x)
-        np.exp(x, out=x)
-    x += 1.0
-    return np.reciprocal(x, out=x)
-
-
 def _time_major(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The rows of each step, forward and backward, and where each step's rows begin.
 
@@ -56,15 +47,17 @@ def _time_major(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np
     return starts[page] + step, starts[page] + lengths[page] - 1 - step, offsets
 
 
-def _run_direction(gi: np.ndarray, Wh: np.ndarray, bh: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:
+def _run_direction(gi: np.ndarray, Wh: np.ndarray, bh_n: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:
     """One GRU direction over every page at once, ``gi`` and ``out`` in step order.
+
+    ``gi`` already holds the recurrent biases of the reset and update gates (they add to the
+    input's); ``bh_n``, the new gate's, is applied inside the reset gate's product.
 
     One small matrix product per step for the whole batch, however many pages it holds; the
     rows of a step are contiguous, so each step slices instead of gathering.
     """
     H = Wh.shape[0]
     h = np.zeros((int(offsets[1] - offsets[0]) if len(offsets) > 1 else 0, H), dtype=np.float32)
-    bh_n = bh[2 * H:]
     for t in range(len(offsets) - 1):
         a, b = int(offsets[t]), int(offsets[t + 1])
         hm = h[: b - a]
@@ -127,7 +120,7 @@ def gru_logits(Z: np.ndarray, doc_lengths: Sequence[int], arrays: dict[str, np.n
         gi = h_in[rows] @ a[f"s2g_{d}_Wi"]
         gi += bi
         out = np.empty((len(rows), H), dtype=np.float32)
-        _run_direction(gi, a[f"s2g_{d}_Wh"], a[f"s2g_{d}_bh"], offsets, out)
+        _run_direction(gi, a[f"s2g_{d}_Wh"], a[f"s2g_{d}_bh"][2 * H:], offsets, out)
         states[rows, U + k * H:U + (k + 1) * H] = out
     logits = states @ a["s2g_out_W"]
     logits += a["s2g_out_b"]

@@ -56,17 +56,25 @@ def scoring_sets(docs: T.Documents) -> tuple[tuple[str, T.Documents], ...]:
             ("held-out, hand-labelled", _dev_documents(HELDOUT_LABELS)))
 
 
+def training_documents(base: T.Documents, tsv: Path, weight: float, rules_pages: str) -> tuple[T.Documents, int]:
+    """The pages trained on: ``base`` with the hand labels of ``tsv`` at ``weight`` (0: none), and
+    the rules-labelled pages ``rules_pages`` names (see the module's docstring); with how many
+    pages took hand labels.  ``base`` is not changed."""
+    docs, n = T.apply_training_labels(base, tsv, weight) if weight > 0 else (base, 0)
+    if n and rules_pages == "other-sites":
+        docs, _ = T.drop_rules_pages_of_hand_sites(docs, tsv)
+    elif n and rules_pages == "none":
+        docs = docs.subset([i for i, hand in enumerate(T.hand_labelled_rows(docs, tsv)) if hand])
+    return docs, n
+
+
 def run(weight: float, tsv: Path, base: T.Documents, sets, rules_pages: str = "other-sites") -> list[str]:
     """Train one split model with the hand labels at ``weight`` (0: none); its table rows.
 
     ``base`` is the dataset with the rules' labels (not changed), ``sets`` :func:`scoring_sets`,
     ``rules_pages`` which rules-labelled pages are trained on (see the module's docstring).
     """
-    docs, n = T.apply_training_labels(base, tsv, weight) if weight > 0 else (base, 0)
-    if n and rules_pages == "other-sites":
-        docs, _ = T.drop_rules_pages_of_hand_sites(docs, tsv)
-    elif n and rules_pages == "none":
-        docs = docs.subset([i for i, hand in enumerate(T.hand_labelled_rows(docs, tsv)) if hand])
+    docs, n = training_documents(base, tsv, weight, rules_pages)
     labels = T.label_order(docs)
     k = len(labels)
     tr, _ = T.split_by_site(docs, T.dev_sites(docs))

@@ -37,13 +37,14 @@ import time
 
 import numpy as np
 
+from boilerline.model.classifier import _softmax
 from boilerline.model.decoding import posterior_marginals, transition_matrix
 from boilerline.model.recurrent import gru_logits
 from boilerline.training import train as T
 from boilerline.training.sequence import fit_member
 
 from decoding_experiments import SHORT
-from hand_label_experiments import scoring_sets
+from hand_label_experiments import scoring_sets, training_documents
 
 
 def split_recipe(seed: int, rules_pages: str):
@@ -51,12 +52,7 @@ def split_recipe(seed: int, rules_pages: str):
     T.SEED = seed  # read by stage1_rows (the `other` lines kept)
     base = T.load_documents(T.DEFAULT_DATASET)
     sets = scoring_sets(base)
-    tsv = T.TRAINING_LABELS
-    docs, _ = T.apply_training_labels(base, tsv, T.HAND_LABEL_WEIGHT)
-    if rules_pages == "other-sites":
-        docs, _ = T.drop_rules_pages_of_hand_sites(docs, tsv)
-    elif rules_pages == "none":
-        docs = docs.subset([i for i, hand in enumerate(T.hand_labelled_rows(docs, tsv)) if hand])
+    docs, _ = training_documents(base, T.TRAINING_LABELS, T.HAND_LABEL_WEIGHT, rules_pages)
     labels = T.label_order(docs)
     k = len(labels)
     tr, _ = T.split_by_site(docs, T.dev_sites(docs))
@@ -79,19 +75,14 @@ def split_recipe(seed: int, rules_pages: str):
 
 def gru_proba(arrays, Z: np.ndarray, lengths) -> np.ndarray:
     """Label probabilities from a GRU's arrays, run with numpy as the labeller runs them."""
-    z = gru_logits(Z, lengths, arrays)
-    z -= z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    return z / z.sum(axis=1, keepdims=True)
+    return _softmax(gru_logits(Z, lengths, arrays))
 
 
 def fit_gru(train_inputs, labels, seed: int):
     """One GRU (``training/sequence.py``, as ``train --stage2-kind gru`` fits each seed's), its arrays."""
     Z, y, page_weight, doc_lengths, val = train_inputs
-    w = np.zeros(len(y))
-    m = y >= 0
-    w[m] = T.class_weights(y[m], len(labels)) * page_weight[m]
-    arrays, epoch = fit_member(Z, y, w, doc_lengths, val, len(labels), seed, T._macro_f1)
+    w = T.stage2_line_weights(y, len(labels), page_weight)
+    arrays, epoch = fit_member(Z, y, w, doc_lengths, val, len(labels), seed, T._macro_f1, T.PATIENCE)
     print(f"  GRU seed {seed}: epoch {epoch} kept", flush=True)
     return arrays
 

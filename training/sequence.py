@@ -3,9 +3,10 @@
 PyTorch is needed only here, to train (``pip install 'boilerline[sequence]'``, a CPU build is
 enough); the labeller runs the exported arrays with numpy.  One network per seed is trained
 on the second stage's standardised inputs, one page a sequence, with the class and page
-weights of the MLP second stage; one training site in ``train.VALIDATION_ONE_IN`` is held
-back and the epoch that labels those sites best (macro-F1) is kept, training stopping after
-``train.PATIENCE`` epochs without a better one.  The seeds' networks are then merged into one
+weights of the MLP second stage (``train.stage2_line_weights``); one training site in
+``train.VALIDATION_ONE_IN`` is held back and the epoch that labels those sites best
+(macro-F1) is kept, training stopping after ``train.PATIENCE`` epochs without a better one
+(both given by the caller).  The seeds' networks are then merged into one
 wider network (:func:`merge_gru_members`).  ``scripts/sequence_experiments.py`` compares it
 with the MLP second stage (reports/experiments.md, session 10).
 """
@@ -84,12 +85,12 @@ def _predict(net, Z: np.ndarray, spans) -> np.ndarray:
 
 
 def fit_member(Z: np.ndarray, y: np.ndarray, weight: np.ndarray, doc_lengths: Sequence[int], val: np.ndarray,
-               n_labels: int, seed: int, macro_f1) -> tuple[dict[str, np.ndarray], int]:
+               n_labels: int, seed: int, macro_f1, patience: int) -> tuple[dict[str, np.ndarray], int]:
     """Train one network; its arrays (:mod:`boilerline.model.recurrent` layout) and the epoch kept.
 
     ``Z``: standardised inputs (float32); ``y``: label index per line (-1: masked); ``weight``:
     per line; ``val``: per line, whether its site is held back; ``macro_f1(y_true, y_pred)``
-    scores the held-back lines.  Without held-back labelled lines, all ``MAX_EPOCHS`` are kept.
+    scores the held-back lines; after ``patience`` epochs without a better score training stops.  Without held-back labelled lines, all ``MAX_EPOCHS`` are kept.
     """
     torch = _torch()
     nn = torch.nn
@@ -125,17 +126,11 @@ def fit_member(Z: np.ndarray, y: np.ndarray, weight: np.ndarray, doc_lengths: Se
             best, since = (score, epoch, {k: t.clone() for k, t in net.state_dict().items()}), 0
         else:
             since += 1
-            if since >= _patience():
+            if since >= patience:
                 break
     if best[2] is not None:
         net.load_state_dict(best[2])
     return _member_arrays(net), best[1]
-
-
-def _patience() -> int:
-    from boilerline.training.train import PATIENCE
-
-    return PATIENCE
 
 
 def _member_arrays(net) -> dict[str, np.ndarray]:
@@ -192,7 +187,7 @@ def merge_gru_members(members: Sequence[dict[str, np.ndarray]]) -> dict[str, np.
 
 
 def fit_gru_stage(Z: np.ndarray, y: np.ndarray, weight: np.ndarray, doc_lengths: Sequence[int], val: np.ndarray,
-                  n_labels: int, seeds: Sequence[int], macro_f1) -> tuple[dict[str, np.ndarray], list[int]]:
+                  n_labels: int, seeds: Sequence[int], macro_f1, patience: int) -> tuple[dict[str, np.ndarray], list[int]]:
     """One network per seed (:func:`fit_member`), merged; with the epoch each kept."""
-    fits = [fit_member(Z, y, weight, doc_lengths, val, n_labels, seed, macro_f1) for seed in seeds]
+    fits = [fit_member(Z, y, weight, doc_lengths, val, n_labels, seed, macro_f1, patience) for seed in seeds]
     return merge_gru_members([a for a, _ in fits]), [e for _, e in fits]

@@ -334,6 +334,14 @@ def class_weights(y: np.ndarray, n_labels: int) -> np.ndarray:
     return w[y]
 
 
+def stage2_line_weights(y: np.ndarray, n_labels: int, line_weight: np.ndarray) -> np.ndarray:
+    """Per line, its class weight times its page's weight; 0 for masked lines (``y`` < 0)."""
+    out = np.zeros(len(y))
+    rows = y >= 0
+    out[rows] = class_weights(y[rows], n_labels) * line_weight[rows]
+    return out
+
+
 #: Below this many labelled lines there is too little data to hold some out for early stopping.
 EARLY_STOPPING_MIN_ROWS = 5_000
 #: Early stopping holds back one training site in this many and keeps the epoch whose network
@@ -560,11 +568,9 @@ def fit_stage2_gru(F: Featurized, docs: Documents, mean, scale, labels: Sequence
     Z = stage2_matrix(out_of_fold_stage1(F, docs, mean, scale, labels), F, mean, scale, labels, decays)
     z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
     Zs = ((Z - z_mean) / z_scale).astype(np.float32)
-    weight = np.zeros(len(F.y))
-    rows = F.y >= 0
-    weight[rows] = class_weights(F.y[rows], len(labels)) * F.weight[rows]
+    weight = stage2_line_weights(F.y, len(labels), F.weight)
     val = validation_sites(docs.sites)[F.line_doc]
-    arrays, epochs = fit_gru_stage(Zs, F.y, weight, F.doc_lengths, val, len(labels), seeds, _macro_f1)
+    arrays, epochs = fit_gru_stage(Zs, F.y, weight, F.doc_lengths, val, len(labels), seeds, _macro_f1, PATIENCE)
     return GruStage(arrays, z_mean, z_scale, epochs)
 
 
