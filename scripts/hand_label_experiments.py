@@ -68,11 +68,13 @@ def training_documents(base: T.Documents, tsv: Path, weight: float, rules_pages:
     return docs, n
 
 
-def run(weight: float, tsv: Path, base: T.Documents, sets, rules_pages: str = "other-sites") -> list[str]:
+def run(weight: float, tsv: Path, base: T.Documents, sets, rules_pages: str = "other-sites",
+        seed: int = T.SEED) -> list[str]:
     """Train one split model with the hand labels at ``weight`` (0: none); its table rows.
 
     ``base`` is the dataset with the rules' labels (not changed), ``sets`` :func:`scoring_sets`,
-    ``rules_pages`` which rules-labelled pages are trained on (see the module's docstring).
+    ``rules_pages`` which rules-labelled pages are trained on (see the module's docstring),
+    ``seed`` the networks' (and which `other` lines the first stages leave out).
     """
     docs, n = training_documents(base, tsv, weight, rules_pages)
     labels = T.label_order(docs)
@@ -82,8 +84,8 @@ def run(weight: float, tsv: Path, base: T.Documents, sets, rules_pages: str = "o
     train = T.augment(docs.subset(tr), T.AUGMENT_FRACTION, p_caseless=0.0)
     F = T.featurize(train, labels)
     mean, scale = F.dense.mean(axis=0), F.dense.std(axis=0) + 1e-6
-    s1 = T.fit_stage1(F, mean, scale, k, T.stage1_rows(F, labels), None, (T.SEED,))
-    s2, zm, zs = T.fit_stage2(F, train, mean, scale, labels, seeds=(T.SEED,))
+    s1 = T.fit_stage1(F, mean, scale, k, T.stage1_rows(F, labels, seed=seed), None, (seed,))
+    s2, zm, zs = T.fit_stage2(F, train, mean, scale, labels, seeds=(seed,))
     transitions = transition_matrix(F.y, F.doc_lengths, k, T.TRANSITION_WEIGHT)
     print(f"weight {weight:g}: {n} hand-labelled pages, trained in {time.time() - t0:.0f}s", flush=True)
     rows = []
@@ -108,7 +110,6 @@ def main() -> int:
                    help="rules-labelled pages trained on besides the hand-labelled ones (default: %(default)s)")
     p.add_argument("--seed", type=int, default=T.SEED, help="seed of the networks (default: %(default)s)")
     args = p.parse_args()
-    T.SEED = args.seed  # read by run's fits and by stage1_rows (the `other` lines kept)
     tsv = _pages_of_rounds(set(args.rounds) if args.rounds else None)
     out = ["| weight | pages | set | stages | macro-F1 | content F1 | " + " | ".join(SHORT) + " |",
            "|---:|---:|---|---|---:|---:|" + "---:|" * len(SHORT)]
@@ -116,7 +117,7 @@ def main() -> int:
     base = T.load_documents(T.DEFAULT_DATASET)
     sets = scoring_sets(base)
     for w in args.weights:
-        out += run(w, tsv, base, sets, args.rules_pages)
+        out += run(w, tsv, base, sets, args.rules_pages, args.seed)
     print("\n".join(out))
     return 0
 

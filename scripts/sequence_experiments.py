@@ -49,7 +49,6 @@ from hand_label_experiments import scoring_sets, training_documents
 
 def split_recipe(seed: int, rules_pages: str):
     """The split model's first stage, its second-stage training inputs and the MLP second stage."""
-    T.SEED = seed  # read by stage1_rows (the `other` lines kept)
     base = T.load_documents(T.DEFAULT_DATASET)
     sets = scoring_sets(base)
     docs, _ = training_documents(base, T.TRAINING_LABELS, T.HAND_LABEL_WEIGHT, rules_pages)
@@ -59,8 +58,8 @@ def split_recipe(seed: int, rules_pages: str):
     train = T.augment(docs.subset(tr), T.AUGMENT_FRACTION, p_caseless=0.0)
     F = T.featurize(train, labels)
     mean, scale = F.dense.mean(axis=0), F.dense.std(axis=0) + 1e-6
-    s1 = T.fit_stage1(F, mean, scale, k, T.stage1_rows(F, labels), None, (seed,))
-    Z = T.stage2_matrix(T.out_of_fold_stage1(F, train, mean, scale, labels), F, mean, scale, labels)
+    s1 = T.fit_stage1(F, mean, scale, k, T.stage1_rows(F, labels, seed=seed), None, (seed,))
+    Z = T.stage2_matrix(T.out_of_fold_stage1(F, train, mean, scale, labels, seed=seed), F, mean, scale, labels)
     s2, z_mean, z_scale = T.fit_stage2_network(Z, F.y, k, None, (seed,), F.weight)
     transitions = transition_matrix(F.y, F.doc_lengths, k, T.TRANSITION_WEIGHT)
     scored = []

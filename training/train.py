@@ -101,7 +101,7 @@ STAGE2_SEEDS = (13, 14)
 #: GRU raised macro-F1 on the held-out sites by 0.015-0.028 (auto labels) and 0.001-0.022
 #: (hand labels), content F1 on the hand-labelled held-out pages by 0.023-0.035, and left the
 #: dev pages as they were (-0.003 to +0.004): ``scripts/sequence_experiments.py``.
-STAGE2_KIND = "mlp"
+STAGE2_KIND = "gru"
 STAGE2_KINDS = ("mlp", "gru")
 
 
@@ -441,13 +441,15 @@ def _stage1_input(dense_std: np.ndarray, tokens):
     return hstack([csr_matrix(dense_std), tokens], format="csr")
 
 
-def stage1_rows(F: Featurized, labels: Sequence[str], candidates: np.ndarray | None = None) -> np.ndarray:
-    """Labelled lines the first stage trains on: all but a random part of the `other` lines."""
+def stage1_rows(F: Featurized, labels: Sequence[str], candidates: np.ndarray | None = None,
+                seed: int = SEED) -> np.ndarray:
+    """Labelled lines the first stage trains on: all but a random part of the `other` lines
+    (which part: ``seed``)."""
     rows = np.flatnonzero(F.y >= 0) if candidates is None else candidates
     if "other" not in labels or len(rows) < EARLY_STOPPING_MIN_ROWS:
         return rows
     other = labels.index("other")
-    keep = np.random.default_rng(SEED).random(len(F.y)) < OTHER_KEEP
+    keep = np.random.default_rng(seed).random(len(F.y)) < OTHER_KEEP
     return rows[(F.y[rows] != other) | keep[rows]]
 
 
@@ -507,18 +509,19 @@ def _n_own(names: Sequence[str]) -> int:
 
 
 def out_of_fold_stage1(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str],
-                       line_val: np.ndarray | None = None) -> np.ndarray:
+                       line_val: np.ndarray | None = None, seed: int = SEED) -> np.ndarray:
     """First-stage scores of every line from a network that never saw its site (folds by site).
 
     The second stage trains on these, so that it learns how far to trust scores of unseen
-    pages, as it meets them when labelling.
+    pages, as it meets them when labelling.  ``seed``: which `other` lines each fold's network
+    leaves out (:func:`stage1_rows`).
     """
     n_labels = len(labels)
     fold_of_site = {s: zlib.crc32(("fold" + s).encode()) % STAGE2_FOLDS for s in set(docs.sites)}
     line_fold = np.asarray([fold_of_site[docs.sites[d]] for d in F.line_doc], dtype=np.int64)
     P_oof = np.zeros((len(F.y), n_labels), dtype=np.float32)
     for k in range(STAGE2_FOLDS):
-        fit_rows = stage1_rows(F, labels, np.flatnonzero((line_fold != k) & (F.y >= 0)))
+        fit_rows = stage1_rows(F, labels, np.flatnonzero((line_fold != k) & (F.y >= 0)), seed)
         mlp = fit_stage1(F, mean, scale, n_labels, fit_rows, line_val)
         out = np.flatnonzero(line_fold == k)
         X = _stage1_input((F.dense[out] - mean) / scale, F.tokens[out])
@@ -539,9 +542,11 @@ def fit_stage2(F: Featurized, docs: Documents, mean, scale, labels: Sequence[str
     """Fit the context network on out-of-fold first-stage scores (folds by site).
 
     ``line_val``: per line, whether its site is held back for early stopping (none if None);
-    ``decays``: those of the section-state summaries; ``seeds``: of the merged networks.
+    ``decays``: those of the section-state summaries; ``seeds``: of the merged networks (the
+    first also picks the `other` lines the out-of-fold first stages leave out).
     """
-    Z = stage2_matrix(out_of_fold_stage1(F, docs, mean, scale, labels, line_val), F, mean, scale, labels, decays)
+    Z = stage2_matrix(out_of_fold_stage1(F, docs, mean, scale, labels, line_val, seeds[0]), F, mean, scale, labels,
+                      decays)
     return fit_stage2_network(Z, F.y, len(labels), line_val, seeds, F.weight)
 
 
@@ -565,7 +570,7 @@ def fit_stage2_gru(F: Featurized, docs: Documents, mean, scale, labels: Sequence
     """
     from boilerline.training.sequence import fit_gru_stage
 
-    Z = stage2_matrix(out_of_fold_stage1(F, docs, mean, scale, labels), F, mean, scale, labels, decays)
+    Z = stage2_matrix(out_of_fold_stage1(F, docs, mean, scale, labels, seed=seeds[0]), F, mean, scale, labels, decays)
     z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
     Zs = ((Z - z_mean) / z_scale).astype(np.float32)
     weight = stage2_line_weights(F.y, len(labels), F.weight)
