@@ -593,7 +593,7 @@ def fit_stage2_network(Z: np.ndarray, y: np.ndarray, n_labels: int, line_val: np
     z_mean, z_scale = Z.mean(axis=0), Z.std(axis=0) + 1e-6
     rows = np.flatnonzero(y >= 0)
     Zs, y2 = (Z[rows] - z_mean) / z_scale, y[rows]
-    w2 = class_weights(y2, n_labels) * (line_weight[rows] if line_weight is not None else 1.0)
+    w2 = stage2_line_weights(y, n_labels, np.ones(len(y)) if line_weight is None else line_weight)[rows]
     mlp2 = merge_networks([fit_validated(STAGE2_HIDDEN, Zs, y2, w2, line_val[rows], n_labels, seed=seed)
                            for seed in seeds])
     return mlp2, z_mean, z_scale
