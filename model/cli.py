@@ -78,7 +78,7 @@ prints per-class precision, recall, F1 and support, macro-F1 and content F1 (hea
 body against the rest), per language when records carry ``language``; ``--json`` prints
 the same as JSON. ``boilerline train --data FILE|DATASET_DIR -o MODEL.npz`` trains a model
 on such a file (any label names, at least three) and writes ``MODEL.npz`` with its model
-card beside it; ``load_model(path)`` and ``--model`` load it. See
+card beside it (``--stage2-kind gru``, the default, needs PyTorch to train, ``mlp`` does not); ``load_model(path)`` and ``--model`` load it. See
 :mod:`boilerline.training.user_data`.
 
 Exit status
@@ -761,12 +761,15 @@ def _run_train(args) -> int:
     if not os.path.isdir(out_dir):
         raise UsageError(f"cannot write {args.output}: no folder {out_dir}")
     try:
+        kind = {} if args.stage2_kind is None else {"stage2_kind": args.stage2_kind}
         train_from_user_data(args.data, args.output, stage2=not args.no_context, refit_all=args.refit_all,
-                             augment_fraction=args.augment, max_docs=args.max_docs)
+                             augment_fraction=args.augment, max_docs=args.max_docs, **kind)
     except UserDataError as exc:
         raise UsageError(str(exc)) from exc
     except ValueError as exc:  # e.g. no labelled lines, fewer than three labels
         raise UsageError(f"cannot train on {args.data}: {exc}") from exc
+    except ImportError as exc:  # the GRU second stage without PyTorch: what to install, or --stage2-kind mlp
+        raise UsageError(f"cannot train: {exc}") from exc
     return EXIT_OK
 
 
@@ -872,6 +875,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--refit-all", action="store_true",
                        help="after scoring on held-out sites, refit on all the data (the model card keeps "
                        "the held-out scores of the split model)")
+    train.add_argument("--stage2-kind", choices=("gru", "mlp"), default=None,
+                       help="the second stage: a bidirectional GRU over the page (the default; training it "
+                       "needs PyTorch, pip install 'boilerline[sequence]') or an MLP over a window of "
+                       "neighbours (faster to train and to label)")
     train.add_argument("--augment", type=float, default=0.0, metavar="F",
                        help="share of training pages copied with synthetic boilerplate blocks labelled "
                        "with boilerline's eight labels (default 0)")

@@ -48,7 +48,8 @@ def corpus_root() -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model_path(tmp_path_factory, labelled_pages) -> Path:
-    """A small model trained here on the fixture pages, through the real training code."""
+    """A small model trained here on the fixture pages, through the real training code, with the
+    MLP second stage (it trains without PyTorch; format version 2)."""
     from datasets import Dataset
 
     from boilerline.training import train_model
@@ -65,7 +66,7 @@ def tiny_model_path(tmp_path_factory, labelled_pages) -> Path:
     root = tmp_path_factory.mktemp("tiny")
     Dataset.from_list(records).save_to_disk(str(root / "ds"))
     out = root / "tiny-model.npz"
-    train_model(root / "ds", out, refit_all=True)
+    train_model(root / "ds", out, refit_all=True, stage2_kind="mlp")
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.abc
 import io
 import json
 import os
@@ -677,6 +678,32 @@ def test_train_on_own_labels_then_load_and_label(tmp_path, labelled_pages):
     write_jsonl(data, [{"lines": ["a", "b"], "labels": ["x", "y"]}])
     assert run_cli(["train", "--data", str(data), "-o", str(model_path)])[0] == EXIT_USAGE
     assert run_cli(["train", "--data", str(tmp_path / "nope.jsonl"), "-o", str(model_path)])[0] == EXIT_USAGE
+
+
+class _NoTorch(importlib.abc.MetaPathFinder):
+    """An import finder that refuses PyTorch."""
+
+    def find_spec(self, name, path, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return None
+
+
+def test_train_without_pytorch_names_what_to_install_or_the_mlp_stage(tmp_path, labelled_pages, monkeypatch):
+    data = tmp_path / "mine.jsonl"
+    write_jsonl(data, [{"lines": lines, "labels": labels, "site": f"{name}-{copy}"}
+                       for copy in range(2) for name, (lines, labels) in sorted(labelled_pages.items())])
+    # as if PyTorch were not installed: importing it fails (datasets imports it only when it is
+    # in sys.modules already, so it is taken out of there too, for this test)
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_NoTorch()] + sys.meta_path)
+    model_path = tmp_path / "mine.npz"
+    status, _, err = run_cli(["train", "--data", str(data), "-o", str(model_path)])
+    assert status == EXIT_USAGE and "boilerline[sequence]" in err and "--stage2-kind mlp" in err
+    assert not model_path.exists()
+    status, _, err = run_cli(["train", "--data", str(data), "-o", str(model_path), "--stage2-kind", "mlp"])
+    assert status == EXIT_OK, err
+    assert load_model(model_path).metadata["stage2_kind"] == "mlp"
 
 
 @pytest.mark.parametrize("piece_bytes", [None, 700])

@@ -172,7 +172,7 @@ def test_refit_on_all_sites_still_leaves_out_the_dev_sites(tmp_path, labelled_pa
         return real_fit(docs, *args, **kwargs)
 
     monkeypatch.setattr(T, "fit", recording_fit)
-    T.train_model(tmp_path / "ds", tmp_path / "m.npz", refit_all=True, augment_fraction=0)
+    T.train_model(tmp_path / "ds", tmp_path / "m.npz", refit_all=True, augment_fraction=0, stage2_kind="mlp")
     split_fit, refit = fitted_sites
     assert dev_site not in split_fit and dev_site not in refit
     assert split_fit < refit  # the refit also trains on the held-out sites

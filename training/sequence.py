@@ -26,17 +26,19 @@ MAX_EPOCHS = 15
 LEARNING_RATE = 2e-3
 
 
-def _torch():
+def require_torch():
+    """PyTorch, imported; a clear ImportError (what to install, or the alternative) without it."""
     try:
         import torch
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("the recurrent second stage trains with PyTorch: pip install 'boilerline[sequence]' "
-                          "(a CPU build of torch is enough)") from exc
+        raise ImportError("the recurrent second stage (training's default) trains with PyTorch: pip install "
+                          "'boilerline[sequence]' (a CPU build of torch is enough), or train the MLP second "
+                          "stage instead (--stage2-kind mlp, stage2_kind='mlp')") from exc
     return torch
 
 
 def _network(n_in: int, n_labels: int):
-    torch = _torch()
+    torch = require_torch()
     nn = torch.nn
 
     class PageGRU(nn.Module):
@@ -64,7 +66,7 @@ def _page_spans(doc_lengths: Sequence[int], keep: np.ndarray | None = None) -> l
 
 
 def _batches(Z: np.ndarray, spans, order):
-    torch = _torch()
+    torch = require_torch()
     for s in range(0, len(order), PAGES_PER_BATCH):
         part = [spans[i] for i in order[s:s + PAGES_PER_BATCH]]
         x = torch.nn.utils.rnn.pad_sequence([torch.from_numpy(Z[a:b]) for a, b in part], batch_first=True)
@@ -72,7 +74,7 @@ def _batches(Z: np.ndarray, spans, order):
 
 
 def _predict(net, Z: np.ndarray, spans) -> np.ndarray:
-    torch = _torch()
+    torch = require_torch()
     out = np.zeros((len(Z), net.out.out_features), dtype=np.float32)
     net.eval()
     with torch.no_grad():
@@ -92,7 +94,7 @@ def fit_member(Z: np.ndarray, y: np.ndarray, weight: np.ndarray, doc_lengths: Se
     per line; ``val``: per line, whether its site is held back; ``macro_f1(y_true, y_pred)``
     scores the held-back lines; after ``patience`` epochs without a better score training stops.  Without held-back labelled lines, all ``MAX_EPOCHS`` are kept.
     """
-    torch = _torch()
+    torch = require_torch()
     nn = torch.nn
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)

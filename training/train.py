@@ -777,6 +777,10 @@ def fit(docs: Documents, labels: Sequence[str], stage2: bool = True, site_valida
     rows = stage1_rows(F, labels)
     if len(rows) == 0:
         raise ValueError("no labelled lines to train on")
+    if stage2 and stage2_kind == "gru":
+        from boilerline.training.sequence import require_torch
+
+        require_torch()  # without PyTorch, fail now rather than after the first stage's minutes
     print(f"  features of {len(F.y)} lines in {time.time() - t0:.0f}s; stage 1 on {len(rows)} lines", flush=True)
     line_val = validation_sites(docs.sites)[F.line_doc] if site_validation else None
     s1 = fit_stage1(F, mean, scale, len(labels), rows, line_val, STAGE1_SEEDS)
