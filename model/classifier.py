@@ -33,7 +33,7 @@ from boilerline.features import _backend, extract_features, running_summaries, w
 from boilerline.features.context import RUNNING_DECAY
 
 from .decoding import posterior_marginals
-from .recurrent import gru_logits
+from .recurrent import gru_logits, stack_members
 
 #: Documents longer than this many non-blank lines are labelled in windows of this size,
 #: which bounds memory; features near a window edge see less context.
@@ -213,6 +213,8 @@ class LineClassifier:
         self._n_own = int(metadata.get("n_own_features", 0))
         # the second stage is an MLP over a window (s2_W0...) or a GRU over the page (s2g_...)
         self._has_gru = "s2g_in_W" in self._a
+        # the merged GRU split into its members once, not per batch (recurrent.stack_members)
+        self._gru = stack_members(self._a) if self._has_gru else None
         self._has_stage2 = "s2_W0" in self._a or self._has_gru
         self._has_decoding = "dec_T" in self._a  # artifacts made before decoding have none
         self._decays = tuple(float(d) for d in metadata.get("stage2_decays", STAGE2_DECAYS))
@@ -340,7 +342,7 @@ class LineClassifier:
         a = self._a
         Z = stage2_inputs(P, own, self.labels, doc_lengths, a["s2_mean"], a["s2_scale"], self._decays)
         if self._has_gru:
-            return _softmax(gru_logits(Z, doc_lengths, a))
+            return _softmax(gru_logits(Z, doc_lengths, a, self._gru))
         return _softmax(_relu(Z @ a["s2_W0"] + a["s2_b0"]) @ a["s2_W1"] + a["s2_b1"])
 
     def _decode(self, P: np.ndarray, doc_lengths: list[int]) -> np.ndarray:

@@ -5,9 +5,11 @@ second-stage inputs go through a dense ReLU layer, a GRU runs over the page's li
 each direction, and a linear layer reads the dense layer and both GRU states.  Training
 (``boilerline.training.sequence``, with PyTorch) writes the weights as plain arrays; this
 module runs them without PyTorch.  An ensemble of networks trained with different seeds is
-stored as one wider network (the members' units side by side, their recurrent weights
-block-diagonal, the output layer averaging their logits), so labelling needs no loop over
-members.
+stored as one wider network (the members' units side by side, their GRUs' input and
+recurrent weights block-diagonal, the output layer averaging their logits).  To label, the
+GRUs are taken back apart (:func:`stack_members`, once per model): every member's GRU in
+each direction is one item of a stack, and each line position costs one batched product of
+the small blocks instead of one of the block-diagonal matrix, half of whose entries are zero.
 
 Arrays (``x @ W`` layout; gate columns in PyTorch's order: reset, update, new):
 
@@ -21,7 +23,8 @@ Arrays (``x @ W`` layout; gate columns in PyTorch's order: reset, update, new):
 
 from __future__ import annotations
 
-from typing import Sequence
+import math
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -47,42 +50,97 @@ def _time_major(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np
     return starts[page] + step, starts[page] + lengths[page] - 1 - step, offsets
 
 
-def _run_direction(gi: np.ndarray, Wh: np.ndarray, bh_n: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:
-    """One GRU direction over every page at once, ``gi`` and ``out`` in step order.
+class StackedGru(NamedTuple):
+    """The GRUs of a merged network, apart: item ``d * members + j`` of each stack is member
+    ``j``'s GRU in direction ``d`` (0 forward, 1 backward); gate columns reset, update, new."""
 
-    ``gi`` already holds the recurrent biases of the reset and update gates (they add to the
-    input's); ``bh_n``, the new gate's, is applied inside the reset gate's product.
+    members: int
+    Wi: np.ndarray  # (2M, u, 3h): each member's GRU input weights, from its own dense units
+    bi: np.ndarray  # (2M, 1, 3h): input biases, the recurrent ones of the reset and update gates added
+    Wh: np.ndarray  # (2M, h, 3h): recurrent weights
+    bh_n: np.ndarray  # (2M, 1, h): the new gate's recurrent bias (applied inside the reset gate's product)
 
-    One small matrix product per step for the whole batch, however many pages it holds; the
-    rows of a step are contiguous, so each step slices instead of gathering.
+
+def _n_members(arrays: dict[str, np.ndarray]) -> int:
+    """The most members whose blocks the merged GRU weights are (1 for a network of its own)."""
+    U, H = arrays["s2g_in_b"].shape[0], arrays["s2g_fw_Wh"].shape[0]
+    for M in range(math.gcd(U, H), 1, -1):
+        if U % M or H % M:
+            continue
+        blocks = np.zeros((M, 3, M), dtype=bool)
+        blocks[np.arange(M), :, np.arange(M)] = True  # member j's rows, gate g's columns of member j
+        for d in ("fw", "bw"):
+            for W, rows in ((arrays[f"s2g_{d}_Wi"], U // M), (arrays[f"s2g_{d}_Wh"], H // M)):
+                mask = np.repeat(np.repeat(blocks.reshape(M, 3 * M), rows, axis=0), H // M, axis=1)
+                if np.any(W[~mask]):
+                    break
+            else:
+                continue
+            break
+        else:
+            return M
+    return 1
+
+
+def stack_members(arrays: dict[str, np.ndarray]) -> StackedGru:
+    """The merged GRU weights of ``arrays`` (named as :data:`GRU_ARRAYS`) split into their members."""
+    M = _n_members(arrays)
+    U, H = arrays["s2g_in_b"].shape[0], arrays["s2g_fw_Wh"].shape[0]
+    u, h = U // M, H // M
+    Wi, bi, Wh, bh_n = [], [], [], []
+    for d in ("fw", "bw"):
+        for j in range(M):
+            cols = np.concatenate([np.arange(g * H + j * h, g * H + (j + 1) * h) for g in range(3)])
+            b = arrays[f"s2g_{d}_bi"][cols].astype(np.float32)
+            bh = arrays[f"s2g_{d}_bh"][cols]
+            b[:2 * h] += bh[:2 * h]  # additive in the reset and update gates
+            Wi.append(arrays[f"s2g_{d}_Wi"][j * u:(j + 1) * u][:, cols])
+            Wh.append(arrays[f"s2g_{d}_Wh"][j * h:(j + 1) * h][:, cols])
+            bi.append(b)
+            bh_n.append(bh[2 * h:])
+    f32 = np.float32
+    return StackedGru(M, np.stack(Wi).astype(f32), np.stack(bi)[:, None, :].astype(f32),
+                      np.stack(Wh).astype(f32), np.stack(bh_n)[:, None, :].astype(f32))
+
+
+def _run(gi: np.ndarray, Wh: np.ndarray, bh_n: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:
+    """Every GRU of the stack over every page at once; ``gi`` (G, rows, 3h) and ``out`` (G, rows, h)
+    in step order.
+
+    One batched product of the small recurrent blocks per step for the whole batch, however
+    many pages it holds; the rows of a step are contiguous and those of the pages still running
+    at the next step are a prefix of them, so a step reads its previous state from ``out``
+    without gathering or copying.
     """
-    H = Wh.shape[0]
-    h = np.zeros((int(offsets[1] - offsets[0]) if len(offsets) > 1 else 0, H), dtype=np.float32)
+    h = Wh.shape[1]
+    prev = np.zeros((Wh.shape[0], int(offsets[1] - offsets[0]) if len(offsets) > 1 else 0, h), dtype=np.float32)
     for t in range(len(offsets) - 1):
         a, b = int(offsets[t]), int(offsets[t + 1])
-        hm = h[: b - a]
-        gh = hm @ Wh
-        x = gi[a:b]
+        hp = prev[:, : b - a]
+        gh = np.matmul(hp, Wh)
+        x = gi[:, a:b]
         # reset and update gates together: sigmoid(v) = 0.5 * tanh(0.5 * v) + 0.5
-        ru = gh[:, :2 * H]
-        ru += x[:, :2 * H]  # bh's reset and update parts are folded into gi (see gru_logits)
+        ru = gh[..., :2 * h]
+        ru += x[..., :2 * h]  # the recurrent biases of these gates are in gi (stack_members)
         ru *= 0.5
         np.tanh(ru, out=ru)
         ru *= 0.5
         ru += 0.5
-        c = gh[:, 2 * H:]
+        c = gh[..., 2 * h:]
         c += bh_n
-        c *= ru[:, :H]
-        c += x[:, 2 * H:]
+        c *= ru[..., :h]
+        c += x[..., 2 * h:]
         np.tanh(c, out=c)
-        # h = (1 - u) * c + u * h
-        hm -= c
-        hm *= ru[:, H:]
-        hm += c
-        out[a:b] = hm
+        # h = (1 - u) * c + u * h_prev
+        new = out[:, a:b]
+        np.subtract(hp, c, out=new)
+        new *= ru[..., h:]
+        new += c
+        prev = new
 
 
-def gru_logits(Z: np.ndarray, doc_lengths: Sequence[int], arrays: dict[str, np.ndarray]) -> np.ndarray:
+def gru_logits(Z: np.ndarray, doc_lengths: Sequence[int], arrays: dict[str, np.ndarray],
+               stacked: StackedGru | None = None) -> np.ndarray:
     """Label logits of every line from the recurrent second stage.
 
     Parameters
@@ -93,6 +151,8 @@ def gru_logits(Z: np.ndarray, doc_lengths: Sequence[int], arrays: dict[str, np.n
         Lines per page (the GRU does not cross a page's edge).
     arrays : dict of str to ndarray
         The weights, named as :data:`GRU_ARRAYS`.
+    stacked : StackedGru, optional
+        ``stack_members(arrays)``, when the caller keeps it between calls (else it is made here).
 
     Returns
     -------
@@ -102,6 +162,7 @@ def gru_logits(Z: np.ndarray, doc_lengths: Sequence[int], arrays: dict[str, np.n
     lengths = np.asarray(doc_lengths, dtype=np.int64)
     if lengths.sum() != len(Z):
         raise ValueError(f"doc_lengths add up to {lengths.sum()}, not to the {len(Z)} rows given")
+    g = stack_members(a) if stacked is None else stacked
     starts = np.cumsum(lengths) - lengths
     order = np.argsort(-lengths, kind="stable")
     order = order[lengths[order] > 0]
@@ -109,19 +170,23 @@ def gru_logits(Z: np.ndarray, doc_lengths: Sequence[int], arrays: dict[str, np.n
     h_in = Z @ a["s2g_in_W"]
     h_in += a["s2g_in_b"]
     np.maximum(h_in, 0.0, out=h_in)
-    H = a["s2g_fw_Wh"].shape[0]
-    U = h_in.shape[1]
-    states = np.empty((len(Z), U + 2 * H), dtype=np.float32)
-    states[:, :U] = h_in
+    M, U = g.members, h_in.shape[1]
+    u, h = U // M, g.Wh.shape[1]
     forward_rows, backward_rows, offsets = _time_major(starts, lengths)
-    for k, (d, rows) in enumerate((("fw", forward_rows), ("bw", backward_rows))):
-        bi = a[f"s2g_{d}_bi"].copy()
-        bi[:2 * H] += a[f"s2g_{d}_bh"][:2 * H]  # additive in the reset and update gates
-        gi = h_in[rows] @ a[f"s2g_{d}_Wi"]
-        gi += bi
-        out = np.empty((len(rows), H), dtype=np.float32)
-        _run_direction(gi, a[f"s2g_{d}_Wh"], a[f"s2g_{d}_bh"][2 * H:], offsets, out)
-        states[rows, U + k * H:U + (k + 1) * H] = out
+    N = len(forward_rows)
+    # member j's GRU in direction d reads member j's dense units, at the rows of d's steps
+    X = np.empty((2 * M, N, u), dtype=np.float32)
+    for d, rows in enumerate((forward_rows, backward_rows)):
+        X[d * M:(d + 1) * M] = h_in[rows].reshape(N, M, u).transpose(1, 0, 2)
+    gi = np.matmul(X, g.Wi)
+    gi += g.bi
+    out = np.empty((2 * M, N, h), dtype=np.float32)
+    _run(gi, g.Wh, g.bh_n, offsets, out)
+    # back to the merged layout: [dense (U), forward states (M * h), backward states (M * h)]
+    states = np.empty((len(Z), U + 2 * M * h), dtype=np.float32)
+    states[:, :U] = h_in
+    for d, rows in enumerate((forward_rows, backward_rows)):
+        states[rows, U + d * M * h:U + (d + 1) * M * h] = out[d * M:(d + 1) * M].transpose(1, 0, 2).reshape(N, M * h)
     logits = states @ a["s2g_out_W"]
     logits += a["s2g_out_b"]
     return logits

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from boilerline.model import ModelLoadError, load_model
-from boilerline.model.recurrent import GRU_ARRAYS, gru_logits
+from boilerline.model.recurrent import GRU_ARRAYS, gru_logits, stack_members
 from boilerline.training.sequence import merge_gru_members
 
 
@@ -70,6 +70,11 @@ def test_merged_members_average_their_logits():
     expected = np.mean([gru_logits(Z, lengths, m) for m in members], axis=0)
     np.testing.assert_allclose(gru_logits(Z, lengths, merged), expected, rtol=1e-4, atol=1e-4)
     assert merged["s2g_fw_Wh"].shape == (12, 36)
+    # labelling takes the merged network back apart into its three members' GRUs, once
+    stacked = stack_members(merged)
+    assert stacked.members == 3 and stacked.Wh.shape == (6, 4, 12)  # 3 members x 2 directions
+    assert stack_members(members[0]).members == 1
+    np.testing.assert_allclose(gru_logits(Z, lengths, merged, stacked), expected, rtol=1e-4, atol=1e-4)
 
 
 def test_exported_arrays_reproduce_pytorch():
