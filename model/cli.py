@@ -78,7 +78,8 @@ prints per-class precision, recall, F1 and support, macro-F1 and content F1 (hea
 body against the rest), per language when records carry ``language``; ``--json`` prints
 the same as JSON. ``boilerline train --data FILE|DATASET_DIR -o MODEL.npz`` trains a model
 on such a file (any label names, at least three) and writes ``MODEL.npz`` with its model
-card beside it (``--stage2-kind gru``, the default, needs PyTorch to train, ``mlp`` does not); ``load_model(path)`` and ``--model`` load it. See
+card beside it (``--stage2-kind gru``, the default, needs PyTorch to train, ``mlp`` does
+not); ``load_model(path)`` and ``--model`` load it. See
 :mod:`boilerline.training.user_data`.
 
 Exit status
@@ -875,6 +876,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--refit-all", action="store_true",
                        help="after scoring on held-out sites, refit on all the data (the model card keeps "
                        "the held-out scores of the split model)")
+    # the choices of training.train.STAGE2_KINDS, written out: building the parser imports no training code
     train.add_argument("--stage2-kind", choices=("gru", "mlp"), default=None,
                        help="the second stage: a bidirectional GRU over the page (the default; training it "
                        "needs PyTorch, pip install 'boilerline[sequence]') or an MLP over a window of "
