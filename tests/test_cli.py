@@ -693,8 +693,10 @@ def test_train_without_pytorch_names_what_to_install_or_the_mlp_stage(tmp_path, 
     data = tmp_path / "mine.jsonl"
     write_jsonl(data, [{"lines": lines, "labels": labels, "site": f"{name}-{copy}"}
                        for copy in range(2) for name, (lines, labels) in sorted(labelled_pages.items())])
-    # as if PyTorch were not installed: importing it fails (datasets imports it only when it is
-    # in sys.modules already, so it is taken out of there too, for this test)
+    # as if PyTorch were not installed: importing it fails. datasets, imported first, looks for
+    # it once at import and imports it only when it is in sys.modules, so it is taken out of there
+    import datasets  # noqa: F401
+
     monkeypatch.delitem(sys.modules, "torch", raising=False)
     monkeypatch.setattr(sys, "meta_path", [_NoTorch()] + sys.meta_path)
     model_path = tmp_path / "mine.npz"
