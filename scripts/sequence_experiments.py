@@ -4,7 +4,7 @@ Run from the repository root (needs the built dataset, ``data/processed/lines``,
 which boilerline itself does not need: ``pip install torch``, a CPU build is enough):
 
     python scripts/sequence_experiments.py [--seed 13] [--gru-seeds 13 14] [--rules-pages none]
-        [--threads 1]
+        [--sizes 64:32 64:16] [--threads 1]
 
 One split model is trained as ``scripts/hand_label_experiments.py --weights 2`` trains it (one
 seed per stage, four sites in five, the dev pages' sites left out; ``--rules-pages`` as there).
@@ -15,7 +15,7 @@ state, the line's own features: ``train.stage2_matrix``) then train two second s
 * per ``--gru-seeds`` seed, a network reading the page as a sequence, trained as
   ``train --stage2-kind gru`` trains each seed's (``boilerline.training.sequence.fit_member``):
   a dense layer (64 ReLU units) on each line's inputs, a bidirectional GRU (32 units each way)
-  over the page, and a linear layer on both, trained with Adam (learning rate 2e-3, 16 pages a
+  over the page (other sizes: ``--sizes U:H ...``, dense units : GRU units, each trained per seed), and a linear layer on both, trained with Adam (learning rate 2e-3, 16 pages a
   batch) on the same class and page weights.  One training site in ``train.VALIDATION_ONE_IN`` is held back
   (``train.validation_sites``); the epoch that labels those sites best (macro-F1) is kept,
   after ``train.PATIENCE`` epochs without a better one training stops.  It is scored without
@@ -41,6 +41,7 @@ from boilerline.model.classifier import _softmax
 from boilerline.model.decoding import posterior_marginals, transition_matrix
 from boilerline.model.recurrent import gru_logits
 from boilerline.training import train as T
+from boilerline.training import sequence
 from boilerline.training.sequence import fit_member
 
 from decoding_experiments import SHORT
@@ -77,13 +78,31 @@ def gru_proba(arrays, Z: np.ndarray, lengths) -> np.ndarray:
     return _softmax(gru_logits(Z, lengths, arrays))
 
 
-def fit_gru(train_inputs, labels, seed: int):
-    """One GRU (``training/sequence.py``, as ``train --stage2-kind gru`` fits each seed's), its arrays."""
+def fit_gru(train_inputs, labels, seed: int, size: tuple[int, int] | None = None):
+    """One GRU (``training/sequence.py``, as ``train --stage2-kind gru`` fits each seed's), its arrays.
+
+    ``size``: (dense units, GRU units each way) instead of ``sequence``'s constants."""
     Z, y, page_weight, doc_lengths, val = train_inputs
     w = T.stage2_line_weights(y, len(labels), page_weight)
-    arrays, epoch = fit_member(Z, y, w, doc_lengths, val, len(labels), seed, T._macro_f1, T.PATIENCE)
-    print(f"  GRU seed {seed}: epoch {epoch} kept", flush=True)
+    kept = (sequence.INPUT_UNITS, sequence.GRU_UNITS)
+    if size is not None:
+        sequence.INPUT_UNITS, sequence.GRU_UNITS = size  # read when the network is built
+    try:
+        arrays, epoch = fit_member(Z, y, w, doc_lengths, val, len(labels), seed, T._macro_f1, T.PATIENCE)
+    finally:
+        sequence.INPUT_UNITS, sequence.GRU_UNITS = kept
+    print(f"  GRU seed {seed}{'' if size is None else f' U{size[0]} H{size[1]}'}: epoch {epoch} kept", flush=True)
     return arrays
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        u, h = (int(v) for v in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a size is DENSE:GRU units, e.g. 64:32, not {text!r}") from None
+    if u < 1 or h < 1:
+        raise argparse.ArgumentTypeError(f"sizes must be positive, not {text!r}")
+    return u, h
 
 
 def _row(name: str, model: str, P: np.ndarray, y: np.ndarray, labels) -> str:
@@ -99,6 +118,8 @@ def main() -> int:
     p.add_argument("--gru-seeds", type=int, nargs="+", default=[13, 14])
     p.add_argument("--rules-pages", choices=("all", "other-sites", "none"), default="none",
                    help="rules-labelled pages trained on besides the hand-labelled ones (default: %(default)s)")
+    p.add_argument("--sizes", type=_size, nargs="+", default=None, metavar="U:H",
+                   help="GRU sizes to train, dense units : GRU units each way (default: the shipped one)")
     p.add_argument("--threads", type=int, default=1, help="PyTorch's threads (default: %(default)s)")
     args = p.parse_args()
     import torch
@@ -109,26 +130,34 @@ def main() -> int:
     print(f"split model and MLP second stage trained, {time.time() - t0:.0f}s", flush=True)
     rows = [f"| set | second stage (seed {args.seed}) | macro-F1 | content F1 | " + " | ".join(SHORT) + " |",
             "|---|---|---:|---:|" + "---:|" * len(SHORT)]
+    sizes = args.sizes or [None]
     nets = {}
-    for seed in args.gru_seeds:
-        nets[seed] = fit_gru(train_inputs, labels, seed)
+    for size in sizes:
+        for seed in args.gru_seeds:
+            nets[size, seed] = fit_gru(train_inputs, labels, seed, size)
     print(f"GRUs trained, {time.time() - t0:.0f}s", flush=True)
     for name, Z, y, lengths, P_mlp in scored:
         rows.append(_row(name, "MLP + decoding (shipped recipe)", posterior_marginals(P_mlp, transitions, lengths), y, labels))
-        for seed, arrays in nets.items():
-            P = gru_proba(arrays, Z, lengths)
-            rows.append(_row(name, f"GRU seed {seed}", P, y, labels))
-            rows.append(_row(name, f"GRU seed {seed} + decoding", posterior_marginals(P, transitions, lengths), y, labels))
-        if len(nets) > 1:  # an ensemble of the seeds: their probabilities averaged
-            P = np.mean([gru_proba(arrays, Z, lengths) for arrays in nets.values()], axis=0)
-            rows.append(_row(name, "GRU seeds averaged + decoding", posterior_marginals(P, transitions, lengths), y, labels))
+        for size in sizes:
+            tag = "GRU" if size is None else f"GRU U{size[0]} H{size[1]}"
+            for seed in args.gru_seeds:
+                P = gru_proba(nets[size, seed], Z, lengths)
+                rows.append(_row(name, f"{tag} seed {seed}", P, y, labels))
+                rows.append(_row(name, f"{tag} seed {seed} + decoding", posterior_marginals(P, transitions, lengths),
+                                 y, labels))
+            if len(args.gru_seeds) > 1:  # an ensemble of the seeds: their probabilities averaged
+                P = np.mean([gru_proba(nets[size, seed], Z, lengths) for seed in args.gru_seeds], axis=0)
+                rows.append(_row(name, f"{tag} seeds averaged + decoding", posterior_marginals(P, transitions, lengths),
+                                 y, labels))
     print("\n".join(rows))
-    # the labeller's side: the numpy GRU's time alone
+    # the labeller's side: the numpy GRU's time alone (one network per size; the shipped model merges two)
     name, Z, _, lengths, _ = scored[1]
-    t1 = time.time()
-    gru_logits(Z, lengths, nets[args.gru_seeds[0]])
-    dt = time.time() - t1
-    print(f"\nnumpy GRU on the {len(Z)} lines of the {name}: {dt:.2f}s ({len(Z) / dt:,.0f} lines/s)")
+    for size in sizes:
+        t1 = time.time()
+        gru_logits(Z, lengths, nets[size, args.gru_seeds[0]])
+        dt = time.time() - t1
+        what = "" if size is None else f" U{size[0]} H{size[1]}"
+        print(f"numpy GRU{what} on the {len(Z)} lines of the {name}: {dt:.2f}s ({len(Z) / dt:,.0f} lines/s)")
     return 0
 
 
