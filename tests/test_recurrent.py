@@ -93,6 +93,9 @@ def test_gru_model_trains_saves_and_labels(tiny_gru_model_path, labelled_pages):
     clf = load_model(tiny_gru_model_path)
     assert clf.metadata["stage2_kind"] == "gru"
     assert clf.metadata["format_version"] == 3
+    import torch
+
+    assert clf.metadata["versions"]["torch"] == torch.__version__  # what trained it, as for scikit-learn
     correct = total = 0
     for lines, labels in labelled_pages.values():
         pred = clf.predict(lines + [""])

@@ -657,9 +657,10 @@ def data_hash(docs: Documents) -> str:
     return digest.hexdigest()
 
 
-def _versions() -> dict[str, str]:
+def _versions(torch: bool = False) -> dict[str, str]:
+    """The versions of the libraries that trained the model (``torch``: PyTorch too, for a GRU stage)."""
     out = {}
-    for dist in ("boilerline", "scikit-learn", "numpy"):
+    for dist in ("boilerline", "scikit-learn", "numpy") + (("torch",) if torch else ()):
         try:
             out[dist] = importlib_metadata.version(dist)
         except importlib_metadata.PackageNotFoundError:
@@ -838,7 +839,7 @@ def export_artifact(model: TrainedModel, path: Path, meta: dict) -> str:
         "decoding": ({"kind": "forward-backward", "transition_weight": TRANSITION_WEIGHT}
                      if model.transitions is not None else None),
         "label_offsets": dict(zip(model.labels, model.offsets.round(3).tolist())),
-        "versions": _versions(),
+        "versions": _versions(torch=isinstance(model.stage2, GruStage)),
         **meta,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
