@@ -11,7 +11,7 @@ from boilerline.features import N_BUCKETS, feature_names
 
 from .classifier import LineClassifier
 from .persist import ModelLoadError, load_artifact
-from .recurrent import GRU_ARRAYS, gru_shapes
+from .recurrent import GRU_ARRAYS, gru_shapes, has_recurrent_stage
 
 #: File name of the model shipped inside the package, and of its recorded checksum.
 SHIPPED_MODEL = "boilerline-model.npz"
@@ -88,7 +88,7 @@ def _check_compatible(path: Path, arrays: dict, meta: dict) -> None:
     }
     if "dec_T" in arrays:  # optional: the label transitions of the decoding step
         shapes["dec_T"] = (n_labels, n_labels)
-    if any(k.startswith("s2g_") for k in arrays):  # a recurrent second stage: all of its arrays
+    if has_recurrent_stage(arrays):  # a recurrent second stage: all of its arrays
         absent = [k for k in GRU_ARRAYS if k not in arrays] + [k for k in ("s2_mean", "s2_scale") if k not in arrays]
         if absent:
             raise ModelLoadError(f"model file {path} has a recurrent second stage without arrays {', '.join(absent)}")

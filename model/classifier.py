@@ -9,9 +9,9 @@ Labelling a document runs five named steps, in the spirit of jusText's ``justext
    network trained with scikit-learn, run here with numpy);
 4. :meth:`LineClassifier._stage2` re-scores each line from its neighbours' scores and the
    running state of the document (after a "Related Articles" heading, lines are
-   related-links until the section ends), with a small network over those inputs or, in
-   artifacts trained with ``train --stage2-kind gru``, a bidirectional GRU over the page's
-   lines (:mod:`boilerline.model.recurrent`);
+   related-links until the section ends), with a bidirectional GRU over the page's lines
+   (:mod:`boilerline.model.recurrent`; training's default) or, in artifacts trained with
+   ``--stage2-kind mlp``, a small network over those inputs;
 5. :meth:`LineClassifier._decode` turns those scores into posterior label probabilities of
    a chain over the document's lines with learned label transitions (forward-backward,
    :mod:`boilerline.model.decoding`), so that a lone line inside a run of another label is
@@ -33,7 +33,7 @@ from boilerline.features import _backend, extract_features, running_summaries, w
 from boilerline.features.context import RUNNING_DECAY
 
 from .decoding import posterior_marginals
-from .recurrent import gru_logits, stack_members
+from .recurrent import gru_logits, has_recurrent_stage, stack_members
 
 #: Documents longer than this many non-blank lines are labelled in windows of this size,
 #: which bounds memory; features near a window edge see less context.
@@ -212,7 +212,7 @@ class LineClassifier:
         self._a = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}
         self._n_own = int(metadata.get("n_own_features", 0))
         # the second stage is an MLP over a window (s2_W0...) or a GRU over the page (s2g_...)
-        self._has_gru = "s2g_in_W" in self._a
+        self._has_gru = has_recurrent_stage(self._a)  # all its arrays: checked on load
         # the merged GRU split into its members once, not per batch (recurrent.stack_members)
         self._gru = stack_members(self._a) if self._has_gru else None
         self._has_stage2 = "s2_W0" in self._a or self._has_gru

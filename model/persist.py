@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .recurrent import has_recurrent_stage
+
 #: Written into every artifact; bump when the array layout changes.
 FORMAT_NAME = "boilerline-model"
 #: Version 2 added the optional ``dec_T`` array (the decoding step's label transitions): a
@@ -63,7 +65,7 @@ def save_artifact(path: str | Path, arrays: dict[str, np.ndarray], meta: dict[st
     for name, arr in arrays.items():
         if arr.dtype == object:
             raise ValueError(f"array {name!r} has dtype object; artifacts hold numeric arrays only")
-    version = FORMAT_VERSION if any(name.startswith("s2g_") for name in arrays) else FORMAT_VERSION_WITHOUT_GRU
+    version = FORMAT_VERSION if has_recurrent_stage(arrays) else FORMAT_VERSION_WITHOUT_GRU
     meta = {**meta, "format": FORMAT_NAME, "format_version": version}
     blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     path = Path(path)

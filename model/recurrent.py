@@ -61,23 +61,32 @@ class StackedGru(NamedTuple):
     bh_n: np.ndarray  # (2M, 1, h): the new gate's recurrent bias (applied inside the reset gate's product)
 
 
+def member_columns(j: int, members: int, h: int) -> np.ndarray:
+    """The columns of member ``j``'s reset, update and new gates in a merged network of
+    ``members`` GRUs of ``h`` units each (gate-major: each gate's columns hold every member's
+    units side by side), in that order."""
+    H = members * h
+    return np.concatenate([np.arange(g * H + j * h, g * H + (j + 1) * h) for g in range(3)])
+
+
+def has_recurrent_stage(arrays) -> bool:
+    """Whether a model's arrays (or their names) hold a recurrent second stage."""
+    return any(name.startswith("s2g_") for name in arrays)
+
+
 def _n_members(arrays: dict[str, np.ndarray]) -> int:
     """The most members whose blocks the merged GRU weights are (1 for a network of its own)."""
     U, H = arrays["s2g_in_b"].shape[0], arrays["s2g_fw_Wh"].shape[0]
     for M in range(math.gcd(U, H), 1, -1):
         if U % M or H % M:
             continue
-        blocks = np.zeros((M, 3, M), dtype=bool)
-        blocks[np.arange(M), :, np.arange(M)] = True  # member j's rows, gate g's columns of member j
-        for d in ("fw", "bw"):
-            for W, rows in ((arrays[f"s2g_{d}_Wi"], U // M), (arrays[f"s2g_{d}_Wh"], H // M)):
-                mask = np.repeat(np.repeat(blocks.reshape(M, 3 * M), rows, axis=0), H // M, axis=1)
-                if np.any(W[~mask]):
-                    break
-            else:
-                continue
-            break
-        else:
+        # where member j's blocks may be non-zero: its own input (or state) rows, its own gate columns
+        blocks = {}
+        for name, rows in (("Wi", U // M), ("Wh", H // M)):
+            blocks[name] = np.zeros((M * rows, 3 * H), dtype=bool)
+            for j in range(M):
+                blocks[name][j * rows:(j + 1) * rows, member_columns(j, M, H // M)] = True
+        if not any(np.any(arrays[f"s2g_{d}_{name}"][~mask]) for d in ("fw", "bw") for name, mask in blocks.items()):
             return M
     return 1
 
@@ -90,9 +99,8 @@ def stack_members(arrays: dict[str, np.ndarray]) -> StackedGru:
     Wi, bi, Wh, bh_n = [], [], [], []
     for d in ("fw", "bw"):
         for j in range(M):
-            cols = np.concatenate([np.arange(g * H + j * h, g * H + (j + 1) * h) for g in range(3)])
-            b = arrays[f"s2g_{d}_bi"][cols].astype(np.float32)
-            bh = arrays[f"s2g_{d}_bh"][cols]
+            cols = member_columns(j, M, h)
+            b, bh = arrays[f"s2g_{d}_bi"][cols], arrays[f"s2g_{d}_bh"][cols]  # copies (indexed by an array)
             b[:2 * h] += bh[:2 * h]  # additive in the reset and update gates
             Wi.append(arrays[f"s2g_{d}_Wi"][j * u:(j + 1) * u][:, cols])
             Wh.append(arrays[f"s2g_{d}_Wh"][j * h:(j + 1) * h][:, cols])

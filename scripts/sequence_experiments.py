@@ -15,9 +15,10 @@ state, the line's own features: ``train.stage2_matrix``) then train two second s
 * per ``--gru-seeds`` seed, a network reading the page as a sequence, trained as
   ``train --stage2-kind gru`` trains each seed's (``boilerline.training.sequence.fit_member``):
   a dense layer (64 ReLU units) on each line's inputs, a bidirectional GRU (32 units each way)
-  over the page (other sizes: ``--sizes U:H ...``, dense units : GRU units, each trained per seed), and a linear layer on both, trained with Adam (learning rate 2e-3, 16 pages a
-  batch) on the same class and page weights.  One training site in ``train.VALIDATION_ONE_IN`` is held back
-  (``train.validation_sites``); the epoch that labels those sites best (macro-F1) is kept,
+  over the page (other sizes: ``--sizes U:H ...``, dense units : GRU units, each trained per
+  seed), and a linear layer on both, trained with Adam (learning rate 2e-3, 16 pages a batch)
+  on the same class and page weights.  One training site in ``train.VALIDATION_ONE_IN`` is
+  held back (``train.validation_sites``); the epoch that labels those sites best (macro-F1) is kept,
   after ``train.PATIENCE`` epochs without a better one training stops.  It is scored without
   and with the decoding step (the MLP's learned transitions), and the seeds' probabilities
   averaged (an ensemble, as the shipped networks are) with it.
@@ -84,13 +85,8 @@ def fit_gru(train_inputs, labels, seed: int, size: tuple[int, int] | None = None
     ``size``: (dense units, GRU units each way) instead of ``sequence``'s constants."""
     Z, y, page_weight, doc_lengths, val = train_inputs
     w = T.stage2_line_weights(y, len(labels), page_weight)
-    kept = (sequence.INPUT_UNITS, sequence.GRU_UNITS)
-    if size is not None:
-        sequence.INPUT_UNITS, sequence.GRU_UNITS = size  # read when the network is built
-    try:
-        arrays, epoch = fit_member(Z, y, w, doc_lengths, val, len(labels), seed, T._macro_f1, T.PATIENCE)
-    finally:
-        sequence.INPUT_UNITS, sequence.GRU_UNITS = kept
+    units = (sequence.INPUT_UNITS, sequence.GRU_UNITS) if size is None else size
+    arrays, epoch = fit_member(Z, y, w, doc_lengths, val, len(labels), seed, T._macro_f1, T.PATIENCE, units)
     print(f"  GRU seed {seed}{'' if size is None else f' U{size[0]} H{size[1]}'}: epoch {epoch} kept", flush=True)
     return arrays
 

@@ -17,6 +17,8 @@ from typing import Sequence
 
 import numpy as np
 
+from boilerline.model.recurrent import member_columns
+
 #: Units of the dense layer before the GRU, and of the GRU in each direction (per member).
 INPUT_UNITS = 64
 GRU_UNITS = 32
@@ -37,16 +39,16 @@ def require_torch():
     return torch
 
 
-def _network(n_in: int, n_labels: int):
+def _network(n_in: int, n_labels: int, input_units: int = INPUT_UNITS, gru_units: int = GRU_UNITS):
     torch = require_torch()
     nn = torch.nn
 
     class PageGRU(nn.Module):
         def __init__(self):
             super().__init__()
-            self.inp = nn.Linear(n_in, INPUT_UNITS)
-            self.gru = nn.GRU(INPUT_UNITS, GRU_UNITS, batch_first=True, bidirectional=True)
-            self.out = nn.Linear(INPUT_UNITS + 2 * GRU_UNITS, n_labels)
+            self.inp = nn.Linear(n_in, input_units)
+            self.gru = nn.GRU(input_units, gru_units, batch_first=True, bidirectional=True)
+            self.out = nn.Linear(input_units + 2 * gru_units, n_labels)
 
         def forward(self, x, lengths):
             h = torch.relu(self.inp(x))
@@ -87,12 +89,15 @@ def _predict(net, Z: np.ndarray, spans) -> np.ndarray:
 
 
 def fit_member(Z: np.ndarray, y: np.ndarray, weight: np.ndarray, doc_lengths: Sequence[int], val: np.ndarray,
-               n_labels: int, seed: int, macro_f1, patience: int) -> tuple[dict[str, np.ndarray], int]:
+               n_labels: int, seed: int, macro_f1, patience: int,
+               units: tuple[int, int] = (INPUT_UNITS, GRU_UNITS)) -> tuple[dict[str, np.ndarray], int]:
     """Train one network; its arrays (:mod:`boilerline.model.recurrent` layout) and the epoch kept.
 
     ``Z``: standardised inputs (float32); ``y``: label index per line (-1: masked); ``weight``:
     per line; ``val``: per line, whether its site is held back; ``macro_f1(y_true, y_pred)``
-    scores the held-back lines; after ``patience`` epochs without a better score training stops.  Without held-back labelled lines, all ``MAX_EPOCHS`` are kept.
+    scores the held-back lines; after ``patience`` epochs without a better score training
+    stops.  Without held-back labelled lines, all ``MAX_EPOCHS`` are kept.  ``units``: the
+    dense layer's and the GRU's (each way).
     """
     torch = require_torch()
     nn = torch.nn
@@ -103,7 +108,7 @@ def fit_member(Z: np.ndarray, y: np.ndarray, weight: np.ndarray, doc_lengths: Se
     val_rows = val_rows[y[val_rows] >= 0]
     if not fit_spans:
         raise ValueError("no training pages outside the held-back sites")
-    net = _network(Z.shape[1], n_labels)
+    net = _network(Z.shape[1], n_labels, *units)
     opt = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE)
     yt, wt = torch.from_numpy(y.astype(np.int64)), torch.from_numpy(weight.astype(np.float32))
     best, since = (-1.0, 0, None), 0
@@ -168,13 +173,11 @@ def merge_gru_members(members: Sequence[dict[str, np.ndarray]]) -> dict[str, np.
         bi = np.zeros(3 * M * H, np.float32)
         bh = np.zeros(3 * M * H, np.float32)
         for j, m in enumerate(members):
-            for g in range(3):  # gate g of member j: merged columns g*M*H + j*H ...
-                cols = slice(g * M * H + j * H, g * M * H + (j + 1) * H)
-                src = slice(g * H, (g + 1) * H)
-                Wi[j * U:(j + 1) * U, cols] = m[f"s2g_{d}_Wi"][:, src]
-                Wh[j * H:(j + 1) * H, cols] = m[f"s2g_{d}_Wh"][:, src]
-                bi[cols] = m[f"s2g_{d}_bi"][src]
-                bh[cols] = m[f"s2g_{d}_bh"][src]
+            cols = member_columns(j, M, H)  # member j's gates, in the member's own column order
+            Wi[j * U:(j + 1) * U, cols] = m[f"s2g_{d}_Wi"]
+            Wh[j * H:(j + 1) * H, cols] = m[f"s2g_{d}_Wh"]
+            bi[cols] = m[f"s2g_{d}_bi"]
+            bh[cols] = m[f"s2g_{d}_bh"]
         out |= {f"s2g_{d}_Wi": Wi, f"s2g_{d}_Wh": Wh, f"s2g_{d}_bi": bi, f"s2g_{d}_bh": bh}
     # the output reads [dense (M*U), forward (M*H), backward (M*H)]; member j's rows in each part
     W = np.zeros((M * U + 2 * M * H, k), np.float32)

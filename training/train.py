@@ -827,19 +827,20 @@ def _stage2_layers(stage2) -> list[int]:
 
 def export_artifact(model: TrainedModel, path: Path, meta: dict) -> str:
     """Write the model as arrays + JSON metadata; also record its SHA-256 beside it."""
+    gru = isinstance(model.stage2, GruStage)
     full = {
         "labels": list(model.labels),
         "feature_names": list(model.names),
         "n_own_features": _n_own(model.names),
         "n_buckets": N_BUCKETS,
         "layers": {"stage1": [int(model.stage1.coefs_[0].shape[1])], "stage2": _stage2_layers(model.stage2)},
-        "stage2_kind": "gru" if isinstance(model.stage2, GruStage) else "mlp" if model.stage2 else None,
+        "stage2_kind": "gru" if gru else "mlp" if model.stage2 else None,
         "ensemble_seeds": {"stage1": list(STAGE1_SEEDS), "stage2": list(STAGE2_SEEDS) if model.stage2 else []},
         "stage2_decays": list(model.decays),
         "decoding": ({"kind": "forward-backward", "transition_weight": TRANSITION_WEIGHT}
                      if model.transitions is not None else None),
         "label_offsets": dict(zip(model.labels, model.offsets.round(3).tolist())),
-        "versions": _versions(torch=isinstance(model.stage2, GruStage)),
+        "versions": _versions(torch=gru),
         **meta,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
