@@ -62,9 +62,9 @@ def training_documents(base: T.Documents, tsv: Path, weight: float, rules_pages:
     pages took hand labels.  ``base`` is not changed."""
     docs, n = T.apply_training_labels(base, tsv, weight) if weight > 0 else (base, 0)
     if n and rules_pages == "other-sites":
-        docs, _ = T.drop_rules_pages_of_hand_sites(docs, tsv)
+        docs, _ = T.drop_rules_pages_of_hand_sites(docs)
     elif n and rules_pages == "none":
-        docs = docs.subset([i for i, hand in enumerate(T.hand_labelled_rows(docs, tsv)) if hand])
+        docs = docs.subset([i for i, hand in enumerate(docs.hand_labelled) if hand])
     return docs, n
 
 

@@ -257,12 +257,14 @@ def test_training_labels_replace_the_rules_and_weight_the_page(labelled_pages, t
 
     F = featurize(out, label_order(out))
     assert np.all(F.weight[F.line_doc == 0] == 7.0) and np.all(F.weight[F.line_doc != 0] == 1.0)
+    assert out.hand_labelled == [True] + [False] * (len(docs) - 1)
     copies = augment(out, fraction=1.0)
     assert copies.weights[len(out):] == [1.0] * (len(copies) - len(out))
+    assert not any(copies.hand_labelled[len(out):])
 
 
 def test_rules_pages_of_hand_labelled_sites_are_left_out(labelled_pages, tmp_path):
-    from boilerline.training.train import drop_rules_pages_of_hand_sites
+    from boilerline.training.train import apply_training_labels, drop_rules_pages_of_hand_sites
 
     docs = _docs(labelled_pages, copies=3)
     docs.sites = [doc_id.rsplit("-", 1)[0] for doc_id in docs.doc_ids]  # three pages per site
@@ -270,13 +272,15 @@ def test_rules_pages_of_hand_labelled_sites_are_left_out(labelled_pages, tmp_pat
     docs.doc_ids[len(labelled_pages)] = hand_page  # its other rendering, which the rules labelled
     docs.renderings[len(labelled_pages)] = "merged"
     tsv = _label_tsv(tmp_path / "t.tsv", {hand_page: (docs.lines[0], docs.labels[0])})
-    kept, n = drop_rules_pages_of_hand_sites(docs, tsv)
+    labelled, _ = apply_training_labels(docs, tsv)
+    assert labelled.hand_labelled == [True] + [False] * (len(docs) - 1)  # not its other rendering
+    kept, n = drop_rules_pages_of_hand_sites(labelled)
     site = docs.sites[0]
     assert [d for d, s in zip(kept.doc_ids, kept.sites) if s == site] == [hand_page]
     assert n == sum(s == site for s in docs.sites) - 1
     assert sorted(set(kept.sites)) == sorted(set(docs.sites))  # every site keeps a page
-    assert len(docs) == len(kept) + n  # the input is not changed
-    assert drop_rules_pages_of_hand_sites(docs, tmp_path / "absent.tsv") == (docs, 0)
+    assert len(labelled) == len(kept) + n and not any(docs.hand_labelled)  # the inputs are not changed
+    assert drop_rules_pages_of_hand_sites(docs) == (docs, 0)  # no hand-labelled page
 
 
 def test_training_labels_for_another_rendering_are_refused(labelled_pages, tmp_path):

@@ -118,10 +118,14 @@ class Documents:
     doc_ids: list[str]
     #: per document, the weight of its lines in training (1.0 unless given)
     weights: list[float] = field(default=None)
+    #: per document, whether its labels are a labeller's (:func:`apply_training_labels`), not the rules'
+    hand_labelled: list[bool] = field(default=None)
 
     def __post_init__(self):
         if self.weights is None:
             self.weights = [1.0] * len(self.lines)
+        if self.hand_labelled is None:
+            self.hand_labelled = [False] * len(self.lines)
 
     def subset(self, index: Sequence[int]) -> "Documents":
         pick = lambda xs: [xs[i] for i in index]  # noqa: E731
@@ -181,9 +185,9 @@ def apply_training_labels(docs: Documents, path: Path = TRAINING_LABELS,
     ``path`` (a TSV, or a folder of them: :func:`~boilerline.training.devset.read_handlabels`)
     holds rows ``doc_id, line_no, line_sha1, label`` (as ``data/dev/handlabels.tsv``) for pages
     of the corpus labelled by hand in the ``blocks`` rendering; those documents get
-    every line's label from it and training weight ``weight``.  Pages the dataset does not hold
-    are skipped (a partial build).  Returns the new documents and how many pages were applied;
-    ``docs`` is not changed.  Raises :class:`TrainingLabelsMismatch`, naming the page and line,
+    every line's label from it, training weight ``weight`` and ``hand_labelled`` set.  Pages the
+    dataset does not hold are skipped (a partial build).  Returns the new documents and how many
+    pages were applied; ``docs`` is not changed.  Raises :class:`TrainingLabelsMismatch`, naming the page and line,
     when a page's lines differ from the labelled ones (rebuilt with another renderer).
     """
     from boilerline.training.devset import RENDERING, lines_mismatch, read_handlabels
@@ -191,7 +195,7 @@ def apply_training_labels(docs: Documents, path: Path = TRAINING_LABELS,
     if not Path(path).exists():
         return docs, 0
     pages = read_handlabels(path)
-    labels, weights, applied = list(docs.labels), list(docs.weights), 0
+    labels, weights, hand, applied = list(docs.labels), list(docs.weights), list(docs.hand_labelled), 0
     for i, (doc_id, rendering) in enumerate(zip(docs.doc_ids, docs.renderings)):
         rows = pages.get(doc_id)
         if rows is None or rendering != RENDERING:
@@ -199,35 +203,22 @@ def apply_training_labels(docs: Documents, path: Path = TRAINING_LABELS,
         problem = lines_mismatch(docs.lines[i], rows)
         if problem:
             raise TrainingLabelsMismatch(f"{path}: {doc_id}: {problem}")
-        labels[i], weights[i] = [lab for _, lab in rows], weight
+        labels[i], weights[i], hand[i] = [lab for _, lab in rows], weight, True
         applied += 1
     out = docs.subset(range(len(docs)))
-    out.labels, out.weights = labels, weights
+    out.labels, out.weights, out.hand_labelled = labels, weights, hand
     return out, applied
 
 
-def hand_labelled_rows(docs: Documents, path: Path = TRAINING_LABELS) -> list[bool]:
-    """Per document, whether ``path`` (as for :func:`apply_training_labels`) labels it by hand.
-
-    Only a page's ``blocks`` rendering takes the hand labels; its other renderings keep the
-    rules'.  All False when ``path`` is absent.
-    """
-    from boilerline.training.devset import RENDERING, read_handlabels
-
-    if not Path(path).exists():
-        return [False] * len(docs)
-    pages = read_handlabels(path)
-    return [doc_id in pages and rendering == RENDERING for doc_id, rendering in zip(docs.doc_ids, docs.renderings)]
-
-
-def drop_rules_pages_of_hand_sites(docs: Documents, path: Path = TRAINING_LABELS) -> tuple[Documents, int]:
+def drop_rules_pages_of_hand_sites(docs: Documents) -> tuple[Documents, int]:
     """The documents without the rules-labelled pages of sites that have hand-labelled pages.
 
-    Hand-labelled as :func:`hand_labelled_rows` says; a hand-labelled page's other renderings,
-    labelled by the rules, are left out too.  Returns the kept documents and how many were
-    left out; ``docs`` is not changed.
+    Hand-labelled: ``docs.hand_labelled`` (:func:`apply_training_labels`); only a page's
+    ``blocks`` rendering takes the hand labels, so its other renderings, labelled by the rules,
+    are left out too.  Returns the kept documents and how many were left out; ``docs`` is not
+    changed.
     """
-    hand = hand_labelled_rows(docs, path)
+    hand = docs.hand_labelled
     if not any(hand):
         return docs, 0
     hand_sites = {site for site, h in zip(docs.sites, hand) if h}
@@ -281,6 +272,7 @@ def augment(docs: Documents, fraction: float = AUGMENT_FRACTION, seed: int = SEE
     extra.renderings = [r + "+synthetic" for r in extra.renderings]
     # a copy's inserted blocks carry the generator's labels, not a labeller's
     extra.weights = [1.0] * len(copies)
+    extra.hand_labelled = [False] * len(copies)
     return Documents(*(getattr(docs, f) + getattr(extra, f) for f in docs.__dataclass_fields__))
 
 
@@ -877,7 +869,7 @@ def train_model(
               flush=True)
     n_dropped = 0
     if n_hand and not RULES_PAGES_OF_HAND_SITES:
-        docs, n_dropped = drop_rules_pages_of_hand_sites(docs, training_labels)
+        docs, n_dropped = drop_rules_pages_of_hand_sites(docs)
         print(f"left out {n_dropped} rules-labelled pages of sites with hand-labelled pages", flush=True)
     labels = label_order(docs)
     excluded = dev_sites(docs)
