@@ -876,7 +876,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--refit-all", action="store_true",
                        help="after scoring on held-out sites, refit on all the data (the model card keeps "
                        "the held-out scores of the split model)")
-    # the choices of training.train.STAGE2_KINDS, written out: building the parser imports no training code
+    # the choices of training.train.STAGE2_KINDS, written out so that building the parser imports no
+    # training code (tests/test_cli.py checks that they stay the same)
     train.add_argument("--stage2-kind", choices=("gru", "mlp"), default=None,
                        help="the second stage: a bidirectional GRU over the page (the default; training it "
                        "needs PyTorch, pip install 'boilerline[sequence]') or an MLP over a window of "

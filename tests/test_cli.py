@@ -708,6 +708,17 @@ def test_train_without_pytorch_names_what_to_install_or_the_mlp_stage(tmp_path, 
     assert load_model(model_path).metadata["stage2_kind"] == "mlp"
 
 
+def test_train_offers_the_second_stages_the_library_trains():
+    # the parser writes the choices out (building it imports no training code): they must stay
+    # those of the training library
+    from boilerline.training.train import STAGE2_KINDS
+
+    status, _, err = run_cli(["train", "--data", "x.jsonl", "-o", "x.npz", "--stage2-kind", "crf"])
+    assert status == EXIT_USAGE
+    offered = re.search(r"choose from (.*)\)", err).group(1)
+    assert sorted(re.findall(r"'(\w+)'", offered)) == sorted(STAGE2_KINDS)
+
+
 @pytest.mark.parametrize("piece_bytes", [None, 700])
 @pytest.mark.parametrize("on_error", ["fail", "skip"])
 @pytest.mark.parametrize("command", ["label", "clean"])
