@@ -4,7 +4,7 @@ Run from the repository root (needs the built dataset, ``data/processed/lines``,
 which boilerline itself does not need: ``pip install torch``, a CPU build is enough):
 
     python scripts/sequence_experiments.py [--seed 13] [--gru-seeds 13 14] [--rules-pages none]
-        [--sizes 64:32 64:16] [--threads 1]
+        [--sizes 64:32 64:16] [--dropouts 0 0.4] [--threads 1]
 
 One split model is trained as ``scripts/hand_label_experiments.py --weights 2`` trains it (one
 seed per stage, four sites in five, the dev pages' sites left out; ``--rules-pages`` as there).
@@ -16,7 +16,7 @@ state, the line's own features: ``train.stage2_matrix``) then train two second s
   ``train --stage2-kind gru`` trains each seed's (``boilerline.training.sequence.fit_member``):
   a dense layer (64 ReLU units) on each line's inputs, a bidirectional GRU (32 units each way)
   over the page (other sizes: ``--sizes U:H ...``, dense units : GRU units, each trained per
-  seed), and a linear layer on both, trained with Adam (learning rate 2e-3, 16 pages a batch)
+  seed; dropout on the dense units while training: ``--dropouts P ...``), and a linear layer on both, trained with Adam (learning rate 2e-3, 16 pages a batch)
   on the same class and page weights.  One training site in ``train.VALIDATION_ONE_IN`` is
   held back (``train.validation_sites``); the epoch that labels those sites best (macro-F1) is kept,
   after ``train.PATIENCE`` epochs without a better one training stops.  It is scored without
@@ -79,16 +79,21 @@ def gru_proba(arrays, Z: np.ndarray, lengths) -> np.ndarray:
     return _softmax(gru_logits(Z, lengths, arrays))
 
 
-def fit_gru(train_inputs, labels, seed: int, size: tuple[int, int] | None = None):
+def fit_gru(train_inputs, labels, seed: int, size: tuple[int, int] | None = None, dropout: float = sequence.DROPOUT):
     """One GRU (``training/sequence.py``, as ``train --stage2-kind gru`` fits each seed's), its arrays.
 
-    ``size``: (dense units, GRU units each way) instead of ``sequence``'s constants."""
+    ``size``: (dense units, GRU units each way) instead of ``sequence``'s constants; ``dropout``:
+    on the dense units while training."""
     Z, y, page_weight, doc_lengths, val = train_inputs
     w = T.stage2_line_weights(y, len(labels), page_weight)
     units = (sequence.INPUT_UNITS, sequence.GRU_UNITS) if size is None else size
-    arrays, epoch = fit_member(Z, y, w, doc_lengths, val, len(labels), seed, T._macro_f1, T.PATIENCE, units)
-    print(f"  GRU seed {seed}{'' if size is None else f' U{size[0]} H{size[1]}'}: epoch {epoch} kept", flush=True)
+    arrays, epoch = fit_member(Z, y, w, doc_lengths, val, len(labels), seed, T._macro_f1, T.PATIENCE, units, dropout)
+    print(f"  GRU seed {seed}{_tag(size, dropout)}: epoch {epoch} kept", flush=True)
     return arrays
+
+
+def _tag(size: tuple[int, int] | None, dropout: float) -> str:
+    return ("" if size is None else f" U{size[0]} H{size[1]}") + ("" if dropout == sequence.DROPOUT else f" dropout {dropout:g}")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -116,6 +121,9 @@ def main() -> int:
                    help="rules-labelled pages trained on besides the hand-labelled ones (default: %(default)s)")
     p.add_argument("--sizes", type=_size, nargs="+", default=None, metavar="U:H",
                    help="GRU sizes to train, dense units : GRU units each way (default: the shipped one)")
+    p.add_argument("--dropouts", type=float, nargs="+", default=None, metavar="P",
+                   help="dropout rates on the dense units while training, each trained per size and seed "
+                        "(default: the shipped one)")
     p.add_argument("--threads", type=int, default=1, help="PyTorch's threads (default: %(default)s)")
     args = p.parse_args()
     import torch
@@ -126,33 +134,33 @@ def main() -> int:
     print(f"split model and MLP second stage trained, {time.time() - t0:.0f}s", flush=True)
     rows = [f"| set | second stage (seed {args.seed}) | macro-F1 | content F1 | " + " | ".join(SHORT) + " |",
             "|---|---|---:|---:|" + "---:|" * len(SHORT)]
-    sizes = args.sizes or [None]
+    variants = [(size, dropout) for size in (args.sizes or [None]) for dropout in (args.dropouts or [sequence.DROPOUT])]
     nets = {}
-    for size in sizes:
+    for size, dropout in variants:
         for seed in args.gru_seeds:
-            nets[size, seed] = fit_gru(train_inputs, labels, seed, size)
+            nets[size, dropout, seed] = fit_gru(train_inputs, labels, seed, size, dropout)
     print(f"GRUs trained, {time.time() - t0:.0f}s", flush=True)
     for name, Z, y, lengths, P_mlp in scored:
         rows.append(_row(name, "MLP + decoding (shipped recipe)", posterior_marginals(P_mlp, transitions, lengths), y, labels))
-        for size in sizes:
-            tag = "GRU" if size is None else f"GRU U{size[0]} H{size[1]}"
+        for size, dropout in variants:
+            tag = "GRU" + _tag(size, dropout)
             for seed in args.gru_seeds:
-                P = gru_proba(nets[size, seed], Z, lengths)
+                P = gru_proba(nets[size, dropout, seed], Z, lengths)
                 rows.append(_row(name, f"{tag} seed {seed}", P, y, labels))
                 rows.append(_row(name, f"{tag} seed {seed} + decoding", posterior_marginals(P, transitions, lengths),
                                  y, labels))
             if len(args.gru_seeds) > 1:  # an ensemble of the seeds: their probabilities averaged
-                P = np.mean([gru_proba(nets[size, seed], Z, lengths) for seed in args.gru_seeds], axis=0)
+                P = np.mean([gru_proba(nets[size, dropout, seed], Z, lengths) for seed in args.gru_seeds], axis=0)
                 rows.append(_row(name, f"{tag} seeds averaged + decoding", posterior_marginals(P, transitions, lengths),
                                  y, labels))
     print("\n".join(rows))
     # the labeller's side: the numpy GRU's time alone (one network per size; the shipped model merges two)
     name, Z, _, lengths, _ = scored[1]
-    for size in sizes:
+    for size, dropout in variants:
         t1 = time.time()
-        gru_logits(Z, lengths, nets[size, args.gru_seeds[0]])
+        gru_logits(Z, lengths, nets[size, dropout, args.gru_seeds[0]])
         dt = time.time() - t1
-        what = "" if size is None else f" U{size[0]} H{size[1]}"
+        what = _tag(size, dropout)
         print(f"numpy GRU{what} on the {len(Z)} lines of the {name}: {dt:.2f}s ({len(Z) / dt:,.0f} lines/s)")
     return 0
 

@@ -26,6 +26,9 @@ GRU_UNITS = 32
 PAGES_PER_BATCH = 16
 MAX_EPOCHS = 15
 LEARNING_RATE = 2e-3
+#: Dropout on the dense layer's units while training (before the GRU and the output layer);
+#: labelling runs without it, so the exported arrays do not change with it.
+DROPOUT = 0.0
 
 
 def require_torch():
@@ -39,7 +42,8 @@ def require_torch():
     return torch
 
 
-def _network(n_in: int, n_labels: int, input_units: int = INPUT_UNITS, gru_units: int = GRU_UNITS):
+def _network(n_in: int, n_labels: int, input_units: int = INPUT_UNITS, gru_units: int = GRU_UNITS,
+             dropout: float = DROPOUT):
     torch = require_torch()
     nn = torch.nn
 
@@ -49,9 +53,10 @@ def _network(n_in: int, n_labels: int, input_units: int = INPUT_UNITS, gru_units
             self.inp = nn.Linear(n_in, input_units)
             self.gru = nn.GRU(input_units, gru_units, batch_first=True, bidirectional=True)
             self.out = nn.Linear(input_units + 2 * gru_units, n_labels)
+            self.drop = nn.Dropout(dropout)  # the identity in eval mode
 
         def forward(self, x, lengths):
-            h = torch.relu(self.inp(x))
+            h = self.drop(torch.relu(self.inp(x)))
             packed = nn.utils.rnn.pack_padded_sequence(h, lengths, batch_first=True, enforce_sorted=False)
             g, _ = self.gru(packed)
             g, _ = nn.utils.rnn.pad_packed_sequence(g, batch_first=True, total_length=x.shape[1])
@@ -90,14 +95,15 @@ def _predict(net, Z: np.ndarray, spans) -> np.ndarray:
 
 def fit_member(Z: np.ndarray, y: np.ndarray, weight: np.ndarray, doc_lengths: Sequence[int], val: np.ndarray,
                n_labels: int, seed: int, macro_f1, patience: int,
-               units: tuple[int, int] = (INPUT_UNITS, GRU_UNITS)) -> tuple[dict[str, np.ndarray], int]:
+               units: tuple[int, int] = (INPUT_UNITS, GRU_UNITS),
+               dropout: float = DROPOUT) -> tuple[dict[str, np.ndarray], int]:
     """Train one network; its arrays (:mod:`boilerline.model.recurrent` layout) and the epoch kept.
 
     ``Z``: standardised inputs (float32); ``y``: label index per line (-1: masked); ``weight``:
     per line; ``val``: per line, whether its site is held back; ``macro_f1(y_true, y_pred)``
     scores the held-back lines; after ``patience`` epochs without a better score training
     stops.  Without held-back labelled lines, all ``MAX_EPOCHS`` are kept.  ``units``: the
-    dense layer's and the GRU's (each way).
+    dense layer's and the GRU's (each way); ``dropout``: on the dense units while training.
     """
     torch = require_torch()
     nn = torch.nn
@@ -108,7 +114,7 @@ def fit_member(Z: np.ndarray, y: np.ndarray, weight: np.ndarray, doc_lengths: Se
     val_rows = val_rows[y[val_rows] >= 0]
     if not fit_spans:
         raise ValueError("no training pages outside the held-back sites")
-    net = _network(Z.shape[1], n_labels, *units)
+    net = _network(Z.shape[1], n_labels, *units, dropout)
     opt = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE)
     yt, wt = torch.from_numpy(y.astype(np.int64)), torch.from_numpy(weight.astype(np.float32))
     best, since = (-1.0, 0, None), 0
