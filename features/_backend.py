@@ -1,4 +1,5 @@
-"""Which implementation computes the per-character features: compiled loops or numpy.
+"""Which implementation computes the per-character features (and the decoding and GRU loops of
+labelling): compiled loops or numpy.
 
 :mod:`boilerline.features._ccore` is an optional C extension (built at install time when a
 compiler is available).  When it imports and ``BOILERLINE_PURE_PYTHON`` is not set, the

@@ -28,6 +28,8 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
+from boilerline.features import _backend
+
 #: The arrays of a recurrent second stage (see the module's docstring).
 GRU_ARRAYS = ("s2g_in_W", "s2g_in_b", "s2g_fw_Wi", "s2g_fw_bi", "s2g_fw_Wh", "s2g_fw_bh",
               "s2g_bw_Wi", "s2g_bw_bi", "s2g_bw_Wh", "s2g_bw_bh", "s2g_out_W", "s2g_out_b")
@@ -106,14 +108,32 @@ def stack_members(arrays: dict[str, np.ndarray]) -> StackedGru:
             Wh.append(arrays[f"s2g_{d}_Wh"][j * h:(j + 1) * h][:, cols])
             bi.append(b)
             bh_n.append(bh[2 * h:])
-    f32 = np.float32
-    return StackedGru(M, np.stack(Wi).astype(f32), np.stack(bi)[:, None, :].astype(f32),
-                      np.stack(Wh).astype(f32), np.stack(bh_n)[:, None, :].astype(f32))
+    def stacked(parts):  # C order: the column picks above leave Fortran-ordered blocks
+        return np.ascontiguousarray(np.stack(parts), dtype=np.float32)
+
+    return StackedGru(M, stacked(Wi), stacked(bi)[:, None, :], stacked(Wh), stacked(bh_n)[:, None, :])
 
 
 def _run(gi: np.ndarray, Wh: np.ndarray, bh_n: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:
     """Every GRU of the stack over every page at once; ``gi`` (G, rows, 3h) and ``out`` (G, rows, h)
     in step order.
+
+    With the compiled loops (``boilerline.features._ccore.gru_steps``) when they are built: a
+    page's line costs one small product there, where numpy pays a dozen calls per line position
+    of the batch, most of the GRU's time on pages of a few hundred lines.  Their tanh is a
+    rational approximation (within 4e-7), so the two agree to about 1e-6, not bit for bit
+    (``tests/test_recurrent.py``).
+    """
+    core = _backend.CORE
+    if core is not None and hasattr(core, "gru_steps"):
+        G, N, h = out.shape
+        core.gru_steps(gi, G, N, h, Wh, bh_n.reshape(G, h), offsets, out)
+        return
+    _run_numpy(gi, Wh, bh_n, offsets, out)
+
+
+def _run_numpy(gi: np.ndarray, Wh: np.ndarray, bh_n: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:
+    """:func:`_run` with numpy: the definition the compiled loop is tested against.
 
     One batched product of the small recurrent blocks per step for the whole batch, however
     many pages it holds; the rows of a step are contiguous and those of the pages still running

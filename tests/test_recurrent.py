@@ -4,7 +4,9 @@ import json
 
 import numpy as np
 import pytest
+from conftest import compiled_or_skip
 
+from boilerline.features import _backend
 from boilerline.model import ModelLoadError, load_model
 from boilerline.model.recurrent import GRU_ARRAYS, gru_logits, stack_members
 from boilerline.training.sequence import merge_gru_members
@@ -42,7 +44,7 @@ def _reference_logits(Z, doc_lengths, a):
     return np.vstack(out) if out else np.zeros((0, a["s2g_out_b"].shape[0]))
 
 
-def test_gru_logits_follow_the_definition_page_by_page():
+def test_gru_logits_follow_the_definition_page_by_page(backend):
     rng = np.random.default_rng(0)
     a = _random_member(rng)
     lengths = [7, 0, 1, 12, 3]  # an empty page and a one-line page among them
@@ -50,7 +52,7 @@ def test_gru_logits_follow_the_definition_page_by_page():
     np.testing.assert_allclose(gru_logits(Z, lengths, a), _reference_logits(Z, lengths, a), rtol=1e-4, atol=1e-4)
 
 
-def test_gru_does_not_cross_page_edges():
+def test_gru_does_not_cross_page_edges(backend):
     rng = np.random.default_rng(1)
     a = _random_member(rng)
     Z = rng.normal(size=(10, 6)).astype(np.float32)
@@ -59,6 +61,38 @@ def test_gru_does_not_cross_page_edges():
     np.testing.assert_allclose(together[4:], gru_logits(Z[4:], [6], a), rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError, match="add up to"):
         gru_logits(Z, [4, 5], a)
+
+
+def test_compiled_and_numpy_gru_agree(monkeypatch):
+    # the shipped model's GRU (two merged members), on pages of every size the batches hold
+    core = compiled_or_skip()
+    from boilerline.model.api import shipped_model_path
+
+    with np.load(shipped_model_path()) as arrays:
+        a = {name: arrays[name] for name in GRU_ARRAYS}
+    rng = np.random.default_rng(4)
+    lengths = [0, 1, 2, 900, 0, 37, 300, 1]
+    Z = (2 * rng.normal(size=(sum(lengths), a["s2g_in_W"].shape[0]))).astype(np.float32)
+    monkeypatch.setattr(_backend, "CORE", core)
+    compiled = gru_logits(Z, lengths, a)
+    monkeypatch.setattr(_backend, "CORE", None)
+    numpy_ = gru_logits(Z, lengths, a)
+    # the compiled tanh is a rational approximation (within 4e-7): close, not bit for bit
+    np.testing.assert_allclose(compiled, numpy_, rtol=0, atol=5e-5)
+    assert np.mean(compiled.argmax(axis=1) == numpy_.argmax(axis=1)) > 0.999
+
+
+def test_compiled_gru_refuses_steps_that_widen():
+    core = compiled_or_skip()
+    G, h = 1, 2
+    gi, Wh, bh = np.zeros((G, 3, 3 * h), np.float32), np.zeros((G, h, 3 * h), np.float32), np.zeros((G, h), np.float32)
+    out = np.zeros((G, 3, h), np.float32)
+    with pytest.raises(ValueError, match="no wider"):
+        core.gru_steps(gi, G, 3, h, Wh, bh, np.array([0, 1, 3], np.int64), out)
+    with pytest.raises(ValueError, match="from 0 to N"):
+        core.gru_steps(gi, G, 3, h, Wh, bh, np.array([0, 2], np.int64), out)
+    core.gru_steps(gi, G, 3, h, Wh, bh, np.array([0, 2, 3], np.int64), out)
+    np.testing.assert_allclose(out, 0.0)  # zero weights and inputs: the new gate's tanh(0), each step
 
 
 def test_merged_members_average_their_logits():
