@@ -10,6 +10,7 @@ recurrent weights block-diagonal, the output layer averaging their logits).  To 
 GRUs are taken back apart (:func:`stack_members`, once per model): every member's GRU in
 each direction is one item of a stack, and each line position costs one batched product of
 the small blocks instead of one of the block-diagonal matrix, half of whose entries are zero.
+The steps run in the compiled extension when it is built (:func:`_run`), else with numpy.
 
 Arrays (``x @ W`` layout; gate columns in PyTorch's order: reset, update, new):
 

@@ -4,7 +4,7 @@ Run from the repository root (needs the built dataset, ``data/processed/lines``,
 which boilerline itself does not need: ``pip install torch``, a CPU build is enough):
 
     python scripts/sequence_experiments.py [--seed 13] [--gru-seeds 13 14] [--rules-pages none]
-        [--sizes 64:32 64:16] [--dropouts 0 0.4] [--threads 1]
+        [--sizes 64:32 64:16] [--dropouts 0 0.4] [--p-caseless 0.15] [--uncased] [--threads 1]
 
 One split model is trained as ``scripts/hand_label_experiments.py --weights 2`` trains it (one
 seed per stage, four sites in five, the dev pages' sites left out; ``--rules-pages`` as there).
@@ -24,9 +24,11 @@ state, the line's own features: ``train.stage2_matrix``) then train two second s
   averaged (an ensemble, as the shipped networks are) with it.
 
 Every model is scored on the 64 hand-labelled dev pages, the held-out sites (auto labels,
-``blocks`` rendering) and the 74 hand-labelled pages of held-out sites.  The GRUs are run with numpy
-(``boilerline.model.recurrent``, as the labeller runs them; ``tests/test_recurrent.py`` checks it
-against PyTorch), and last the numpy GRU alone is timed on the held-out sites' lines, to tell
+``blocks`` rendering) and the 74 hand-labelled pages of held-out sites (with ``--uncased`` also
+the dev pages in Arabic letters and the Arabic pages of those sets; ``--p-caseless P`` writes that
+share of the synthetic training copies in an uncased script).  The GRUs are run as the labeller
+runs them (``boilerline.model.recurrent``; ``tests/test_recurrent.py`` checks it
+against PyTorch), and last the GRU alone is timed on the held-out sites' lines, to tell
 what it costs when labelling.  About 10
 minutes on one core with ``--rules-pages none``, plus 1-2 minutes per GRU seed.
 """
@@ -49,15 +51,34 @@ from decoding_experiments import SHORT
 from hand_label_experiments import scoring_sets, training_documents
 
 
-def split_recipe(seed: int, rules_pages: str):
-    """The split model's first stage, its second-stage training inputs and the MLP second stage."""
+def uncased_sets(sets):
+    """The dev pages with their Latin letters in Arabic letters (``evaluate.caseless_documents``,
+    the report's stress test) and the Arabic pages of every set, put together."""
+    from caseless_experiments import _as_docs, _as_eval
+
+    from boilerline.training.evaluate import caseless_documents
+
+    dev = dict(sets)["dev pages"]
+    arabic = [D.subset([i for i, lang in enumerate(D.languages) if lang == "ar"]) for _, D in sets]
+    together = T.Documents(*(sum((getattr(D, f) for D in arabic), []) for f in dev.__dataclass_fields__))
+    return (("dev, Arabic letters", _as_docs(caseless_documents(_as_eval(dev, "dev")))),
+            (f"Arabic pages ({len(together)})", together))
+
+
+def split_recipe(seed: int, rules_pages: str, p_caseless: float = 0.0, uncased: bool = False):
+    """The split model's first stage, its second-stage training inputs and the MLP second stage.
+
+    ``p_caseless``: share of the synthetic copies in an uncased script (``train.augment``);
+    ``uncased``: also score :func:`uncased_sets`."""
     base = T.load_documents(T.DEFAULT_DATASET)
     sets = scoring_sets(base)
+    if uncased:
+        sets = sets + uncased_sets(sets)
     docs, _ = training_documents(base, T.TRAINING_LABELS, T.HAND_LABEL_WEIGHT, rules_pages)
     labels = T.label_order(docs)
     k = len(labels)
     tr, _ = T.split_by_site(docs, T.dev_sites(docs))
-    train = T.augment(docs.subset(tr), T.AUGMENT_FRACTION, p_caseless=0.0)
+    train = T.augment(docs.subset(tr), T.AUGMENT_FRACTION, p_caseless=p_caseless)
     F = T.featurize(train, labels)
     mean, scale = F.dense.mean(axis=0), F.dense.std(axis=0) + 1e-6
     s1 = T.fit_stage1(F, mean, scale, k, T.stage1_rows(F, labels, seed=seed), None, (seed,))
@@ -124,13 +145,19 @@ def main() -> int:
     p.add_argument("--dropouts", type=float, nargs="+", default=None, metavar="P",
                    help="dropout rates on the dense units while training, each trained per size and seed "
                         "(default: the shipped one)")
+    p.add_argument("--p-caseless", type=float, default=0.0, metavar="P",
+                   help="share of the synthetic copies written in an uncased script (default: %(default)s, "
+                        "the shipped recipe's)")
+    p.add_argument("--uncased", action="store_true",
+                   help="also score the dev pages in Arabic letters and the sets' Arabic pages")
     p.add_argument("--threads", type=int, default=1, help="PyTorch's threads (default: %(default)s)")
     args = p.parse_args()
     import torch
 
     torch.set_num_threads(args.threads)
     t0 = time.time()
-    labels, transitions, train_inputs, scored = split_recipe(args.seed, args.rules_pages)
+    labels, transitions, train_inputs, scored = split_recipe(args.seed, args.rules_pages, args.p_caseless,
+                                                             args.uncased)
     print(f"split model and MLP second stage trained, {time.time() - t0:.0f}s", flush=True)
     rows = [f"| set | second stage (seed {args.seed}) | macro-F1 | content F1 | " + " | ".join(SHORT) + " |",
             "|---|---|---:|---:|" + "---:|" * len(SHORT)]
@@ -154,14 +181,14 @@ def main() -> int:
                 rows.append(_row(name, f"{tag} seeds averaged + decoding", posterior_marginals(P, transitions, lengths),
                                  y, labels))
     print("\n".join(rows))
-    # the labeller's side: the numpy GRU's time alone (one network per size; the shipped model merges two)
+    # the labeller's side: the GRU's time alone (one network per size; the shipped model merges two)
     name, Z, _, lengths, _ = scored[1]
     for size, dropout in variants:
         t1 = time.time()
         gru_logits(Z, lengths, nets[size, dropout, args.gru_seeds[0]])
         dt = time.time() - t1
         what = _tag(size, dropout)
-        print(f"numpy GRU{what} on the {len(Z)} lines of the {name}: {dt:.2f}s ({len(Z) / dt:,.0f} lines/s)")
+        print(f"GRU{what} on the {len(Z)} lines of the {name}: {dt:.2f}s ({len(Z) / dt:,.0f} lines/s)")
     return 0
 
 
