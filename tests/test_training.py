@@ -242,7 +242,7 @@ def test_training_labels_replace_the_rules_and_weight_the_page(labelled_pages, t
     from boilerline.training.train import apply_training_labels
 
     docs = _docs(labelled_pages, copies=1)
-    docs = Documents(*(getattr(docs, f) + getattr(docs.subset([0]), f) for f in docs.__dataclass_fields__))
+    docs = Documents.concatenate([docs, docs.subset([0])])
     docs.renderings[-1] = "merged"  # another rendering of page 0: its line numbers are not the labelled ones
     target = docs.doc_ids[0]
     hand = ["other"] * len(docs.lines[0])

@@ -131,6 +131,11 @@ class Documents:
         pick = lambda xs: [xs[i] for i in index]  # noqa: E731
         return Documents(*(pick(getattr(self, f)) for f in self.__dataclass_fields__))
 
+    @classmethod
+    def concatenate(cls, parts: Sequence["Documents"]) -> "Documents":
+        """The documents of ``parts``, one after another (none of them changed)."""
+        return cls(*([x for part in parts for x in getattr(part, f)] for f in cls.__dataclass_fields__))
+
     def __len__(self) -> int:
         return len(self.lines)
 
@@ -273,7 +278,7 @@ def augment(docs: Documents, fraction: float = AUGMENT_FRACTION, seed: int = SEE
     # a copy's inserted blocks carry the generator's labels, not a labeller's
     extra.weights = [1.0] * len(copies)
     extra.hand_labelled = [False] * len(copies)
-    return Documents(*(getattr(docs, f) + getattr(extra, f) for f in docs.__dataclass_fields__))
+    return Documents.concatenate([docs, extra])
 
 
 def label_order(docs: Documents) -> tuple[str, ...]:
