@@ -107,8 +107,9 @@ def fit_gru(train_inputs, labels, seed: int, size: tuple[int, int] | None = None
     on the dense units while training."""
     Z, y, page_weight, doc_lengths, val = train_inputs
     w = T.stage2_line_weights(y, len(labels), page_weight)
-    units = (sequence.INPUT_UNITS, sequence.GRU_UNITS) if size is None else size
-    arrays, epoch = fit_member(Z, y, w, doc_lengths, val, len(labels), seed, T._macro_f1, T.PATIENCE, units, dropout)
+    sized = {} if size is None else {"units": size}  # fit_member's default is the shipped size
+    arrays, epoch = fit_member(Z, y, w, doc_lengths, val, len(labels), seed, T._macro_f1, T.PATIENCE,
+                               dropout=dropout, **sized)
     print(f"  GRU seed {seed}{_tag(size, dropout)}: epoch {epoch} kept", flush=True)
     return arrays
 
