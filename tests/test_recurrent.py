@@ -149,3 +149,43 @@ def test_gru_model_missing_an_array_is_refused(tiny_gru_model_path, tmp_path):
     with pytest.raises(ModelLoadError, match="recurrent second stage without arrays s2g_fw_Wh"):
         load_model(bad)
     assert json.loads(arrays["__meta__"].tobytes())["stage2_kind"] == "gru"
+
+
+def _macro_f1_of_matches(y_true, y_pred):
+    # module level, so that worker processes can unpickle it
+    return float(np.mean(y_true == y_pred))
+
+
+def test_member_jobs_share_the_cpus():
+    from boilerline.training.sequence import member_jobs
+
+    assert member_jobs(2, 2) == (2, 1)
+    assert member_jobs(2, 8) == (2, 4)
+    assert member_jobs(3, 2) == (2, 1)
+    assert member_jobs(1, 4) == (1, 4)
+    assert member_jobs(2, 1) == (1, 1)
+
+
+def test_members_fitted_side_by_side_match_one_after_another(monkeypatch):
+    pytest.importorskip("torch")
+    from boilerline.training import sequence
+
+    rng = np.random.default_rng(5)
+    lengths = [int(n) for n in rng.integers(3, 30, 40)]
+    n = sum(lengths)
+    Z = rng.normal(size=(n, 6)).astype(np.float32)
+    y = (Z[:, 0] > 0).astype(np.int64) + (Z[:, 1] > 1)
+    y[::7] = -1  # masked lines
+    weight = np.ones(n, np.float32)
+    val = np.zeros(n, bool)
+    val[:sum(lengths[:8])] = True  # the first 8 pages held back
+    # (worker processes import the module afresh: patch only what the parent reads)
+    monkeypatch.setattr(sequence, "member_jobs", lambda n_members, n_cpus=None: (2, 1))
+    args = (Z, y, weight, lengths, val, 3, [13, 14], _macro_f1_of_matches, 2)
+    side_by_side, epochs = sequence.fit_gru_stage(*args)
+    monkeypatch.setattr(sequence, "GRU_MEMBERS_IN_PARALLEL", False)
+    one_after_another, epochs_serial = sequence.fit_gru_stage(*args)
+    assert epochs == epochs_serial
+    assert side_by_side.keys() == one_after_another.keys()
+    for key in side_by_side:
+        np.testing.assert_allclose(side_by_side[key], one_after_another[key], rtol=1e-4, atol=1e-5)
