@@ -205,7 +205,12 @@ def merge_gru_members(members: Sequence[dict[str, np.ndarray]]) -> dict[str, np.
 
 def _fit_member_with_threads(threads: int, *args) -> tuple[dict[str, np.ndarray], int]:
     """:func:`fit_member` in a worker process, with PyTorch's intra-op threads set first."""
+    import warnings
+
     require_torch().set_num_threads(threads)
+    # joblib hands large arrays over as read-only memory maps; fit_member only reads them, so
+    # PyTorch's warning about tensors over non-writable arrays (once per worker) says nothing.
+    warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
     return fit_member(*args)
 
 
