@@ -222,7 +222,10 @@ def member_jobs(n_members: int, n_cpus: int | None = None) -> tuple[int, int]:
     a second member in its own process nearly doubles the work done (see
     ``GRU_MEMBERS_IN_PARALLEL``).
     """
-    cpus = max(1, n_cpus if n_cpus is not None else (os.cpu_count() or 1))
+    if n_cpus is None:
+        # the CPUs this process may run on (a container's share), not the host's count
+        n_cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cpus = max(1, n_cpus)
     jobs = max(1, min(n_members, cpus))
     return jobs, max(1, cpus // jobs)
 
