@@ -13,10 +13,10 @@ with the MLP second stage (reports/experiments.md, session 10).
 
 from __future__ import annotations
 
-import os
 from typing import Sequence
 
 import numpy as np
+from joblib import Parallel, cpu_count, delayed
 
 from boilerline.model.recurrent import member_columns
 
@@ -222,10 +222,8 @@ def member_jobs(n_members: int, n_cpus: int | None = None) -> tuple[int, int]:
     a second member in its own process nearly doubles the work done (see
     ``GRU_MEMBERS_IN_PARALLEL``).
     """
-    if n_cpus is None:
-        # the CPUs this process may run on (a container's share), not the host's count
-        n_cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    cpus = max(1, n_cpus)
+    # joblib's count is of the CPUs this process may use (affinity, a container's quota), not the host's
+    cpus = max(1, cpu_count() if n_cpus is None else n_cpus)
     jobs = max(1, min(n_members, cpus))
     return jobs, max(1, cpus // jobs)
 
@@ -245,6 +243,5 @@ def fit_gru_stage(Z: np.ndarray, y: np.ndarray, weight: np.ndarray, doc_lengths:
     if jobs == 1:
         fits = [fit_member(*a) for a in args]
     else:
-        from joblib import Parallel, delayed
         fits = Parallel(n_jobs=jobs, backend="loky")(delayed(_fit_member_with_threads)(threads, *a) for a in args)
     return merge_gru_members([a for a, _ in fits]), [e for _, e in fits]
